@@ -1,0 +1,58 @@
+import type { HeaderList } from '../cors/types';
+import type { CaptureEvent } from '../traffic/events';
+
+type HttpHeaders = chrome.webRequest.HttpHeader[] | undefined;
+
+/** Header names lower-cased; binary values decoded byte for byte so no header is lost. */
+export function headerList(headers: HttpHeaders): HeaderList {
+  const out: HeaderList = [];
+  if (!headers) return out;
+  for (const h of headers) {
+    let value = h.value;
+    if (value === undefined && h.binaryValue) value = String.fromCharCode(...h.binaryValue.slice(0, 65_536));
+    out.push([String(h.name).toLowerCase(), value ?? '']);
+  }
+  return out;
+}
+
+interface Details {
+  requestId: string;
+  tabId: number;
+  frameId: number;
+  documentId?: string;
+  initiator?: string;
+  url: string;
+  method: string;
+  type: string;
+  timeStamp: number;
+}
+
+function base(d: Details) {
+  return {
+    requestId: d.requestId,
+    tabId: d.tabId,
+    frameId: d.frameId,
+    documentId: d.documentId,
+    initiator: d.initiator,
+    url: d.url,
+    method: d.method,
+    type: d.type,
+    timeStamp: d.timeStamp,
+  };
+}
+
+export function sendEvent(d: chrome.webRequest.OnSendHeadersDetails): CaptureEvent {
+  return { kind: 'send', ...base(d as Details), headers: headerList(d.requestHeaders) };
+}
+
+export function headersEvent(d: chrome.webRequest.OnHeadersReceivedDetails): CaptureEvent {
+  return { kind: 'headers', ...base(d as Details), statusCode: d.statusCode, headers: headerList(d.responseHeaders) };
+}
+
+export function completedEvent(d: chrome.webRequest.OnCompletedDetails): CaptureEvent {
+  return { kind: 'completed', ...base(d as Details), statusCode: d.statusCode, headers: d.responseHeaders ? headerList(d.responseHeaders) : null };
+}
+
+export function errorEvent(d: chrome.webRequest.OnErrorOccurredDetails): CaptureEvent {
+  return { kind: 'error', ...base(d as Details), error: d.error };
+}

@@ -1,0 +1,172 @@
+import { Capture } from './capture';
+import { Ports, post } from './ports';
+import { SessionStore } from './store';
+import { DEFAULT_SETTINGS, loadSettings, saveSettings, type Settings } from './settings';
+import { buildReport } from '../report/json';
+import { DEFAULT_REDACTED } from '../report/redact';
+import { PROTOCOL_VERSION, isToWorkerMessage, parsePortName, type RequestMessage, type WorkerStatus } from '../shared/protocol';
+
+/**
+ * The service worker: records the tabs being inspected (or all tabs, when asked),
+ * keeps their sessions, and serves them to panels and to the export API.
+ * Every Chrome listener is registered synchronously at the top level so Chrome
+ * can wake the worker for it; work that needs state waits for `ready`.
+ */
+const startedAt = Date.now();
+let settings: Settings = { ...DEFAULT_SETTINGS };
+const store = new SessionStore(DEFAULT_SETTINGS.cap);
+const ports = new Ports();
+const capture = new Capture((ev) => store.handle(ev));
+/** Tabs recorded on request without DevTools (`cors-lens/capture` with a tab id). */
+const forcedTabs = new Set<number>();
+/** Tabs a previous worker was recording, kept until their DevTools reconnects (or a grace period ends). */
+let resumedTabs = new Set<number>();
+let isReady = false;
+
+store.onChange = (tabId, changed, removed, counters) => {
+  if (ports.has(tabId)) ports.send(tabId, { type: 'update', changed, removed, counters });
+};
+
+function recordedTabs(): number[] | null {
+  if (settings.captureAll) return null;
+  return [...new Set([...ports.tabs(), ...forcedTabs, ...resumedTabs])].sort((a, b) => a - b);
+}
+
+function applyScope(): void {
+  const tabs = recordedTabs();
+  capture.apply({ tabs, types: settings.resourceTypes, finalHeaders: false });
+  void chrome.storage.session.set({ scope: { tabs: tabs ?? [], forced: [...forcedTabs] } });
+}
+
+const ready: Promise<void> = (async () => {
+  try {
+    settings = await loadSettings();
+    store.cap = settings.cap;
+    const scope = (await store.restore()) as { tabs?: unknown; forced?: unknown } | undefined;
+    if (Array.isArray(scope?.tabs)) resumedTabs = new Set(scope.tabs.filter((t): t is number => typeof t === 'number'));
+    if (Array.isArray(scope?.forced)) for (const t of scope.forced) if (typeof t === 'number') forcedTabs.add(t);
+  } catch (e) {
+    console.warn('CORS Lens: could not restore state; starting empty', e);
+  }
+  applyScope();
+  isReady = true;
+  // A DevTools page that was open reconnects within moments; a tab whose DevTools closed meanwhile stops being recorded.
+  setTimeout(() => {
+    resumedTabs = new Set();
+    applyScope();
+  }, 5_000);
+})();
+
+chrome.runtime.onConnect.addListener((port) => {
+  const parsed = parsePortName(port.name);
+  if (!parsed) return;
+  const { tabId } = parsed;
+  ports.add(tabId, port);
+  port.onDisconnect.addListener(() => {
+    ports.remove(tabId, port);
+    if (isReady) applyScope();
+  });
+  port.onMessage.addListener((msg: unknown) => {
+    if (!isToWorkerMessage(msg)) return;
+    void ready.then(() => {
+      const s = store.session(tabId);
+      switch (msg.type) {
+        case 'heartbeat':
+          break;
+        case 'clear':
+          store.clear(tabId);
+          post(port, { type: 'cleared', counters: store.counters(s) });
+          break;
+        case 'preserve-log':
+          s.preserveLog = msg.on;
+          store.schedule();
+          break;
+      }
+    });
+  });
+  void ready.then(() => {
+    applyScope();
+    const s = store.session(tabId);
+    post(port, {
+      type: 'snapshot',
+      protocol: PROTOCOL_VERSION,
+      tabId,
+      exchanges: s.exchanges(),
+      counters: store.counters(s),
+      preserveLog: s.preserveLog,
+      capturing: true,
+    });
+  });
+});
+
+chrome.runtime.onMessage.addListener((msg: unknown, _sender, sendResponse) => {
+  if (typeof msg !== 'object' || msg === null || typeof (msg as { type?: unknown }).type !== 'string') return false;
+  const m = msg as RequestMessage;
+  if (!m.type.startsWith('cors-lens/')) return false;
+  ready
+    .then(() => answer(m))
+    .then(sendResponse, (e: unknown) => sendResponse({ error: String(e) }));
+  return true;
+});
+
+async function answer(m: RequestMessage): Promise<unknown> {
+  switch (m.type) {
+    case 'cors-lens/status':
+      return status();
+    case 'cors-lens/capture': {
+      if (m.scope === 'all') settings = await saveSettings({ captureAll: m.on });
+      else if (typeof m.scope === 'number') {
+        if (m.on) forcedTabs.add(m.scope);
+        else forcedTabs.delete(m.scope);
+      } else return { error: 'scope must be "all" or a tab id' };
+      applyScope();
+      return { ok: true, scope: recordedTabs() ?? 'all' };
+    }
+    case 'cors-lens/export': {
+      if (typeof m.tabId !== 'number') return { error: 'tabId (a number) is required' };
+      await store.flush();
+      const s = store.peek(m.tabId);
+      const tab = await chrome.tabs.get(m.tabId).catch(() => null);
+      return buildReport({
+        exchanges: s ? s.exchanges() : [],
+        tab: { id: m.tabId, url: tab?.url ?? '' },
+        browser: navigator.userAgent,
+        exportedAt: new Date().toISOString(),
+        redact: DEFAULT_REDACTED,
+      });
+    }
+    default:
+      return { error: `unknown request ${(m as { type: string }).type}` };
+  }
+}
+
+function status(): WorkerStatus {
+  const sessions: Record<number, number> = {};
+  for (const t of store.tabs()) sessions[t] = store.peek(t)?.size ?? 0;
+  return {
+    ready: isReady,
+    protocol: PROTOCOL_VERSION,
+    listening: capture.listening(),
+    captureAll: settings.captureAll,
+    tabs: recordedTabs() ?? [],
+    sessions,
+    startedAt,
+  };
+}
+
+chrome.tabs.onRemoved.addListener((tabId) => {
+  forcedTabs.delete(tabId);
+  void ready.then(() => store.drop(tabId)).then(() => applyScope());
+});
+
+// A top-level navigation starts a new session unless "preserve log" is on. `loading` comes
+// before the new document's first request, so nothing of the new page is cleared.
+chrome.tabs.onUpdated.addListener((tabId, change) => {
+  if (change.status !== 'loading') return;
+  void ready.then(() => {
+    const s = store.peek(tabId);
+    if (!s || s.preserveLog || s.size === 0) return;
+    store.clear(tabId);
+    ports.send(tabId, { type: 'cleared', counters: store.counters(s) });
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * The findings catalogue: one entry per rule, as data. The README table is
+ * generated from it (`catalogueMarkdownTable`).
+ */
+import { corsCheckEntries, preflightCorsCheckEntries } from './catalogue-cors-check';
+import type { CatalogueEntry, FindingParams } from './catalogue-entry';
+import { otherEntries } from './catalogue-other';
+import { preflightEntries } from './catalogue-preflight';
+import { warningEntries } from './catalogue-warnings';
+import type { Finding, Stage } from './types';
+
+export type { CatalogueEntry, FindingParams } from './catalogue-entry';
+
+/** Every entry: errors on the actual response, the preflight, the rest, then warnings. */
+export const catalogue: readonly CatalogueEntry[] = Object.freeze([
+  ...corsCheckEntries,
+  ...preflightCorsCheckEntries,
+  ...preflightEntries,
+  ...otherEntries,
+  ...warningEntries,
+]);
+
+const byId: ReadonlyMap<string, CatalogueEntry> = new Map(catalogue.map((e) => [e.id, e]));
+
+/**
+ * The entry with this id; throws on an unknown id (a programming error).
+ * @see https://fetch.spec.whatwg.org/#http-cors-protocol
+ */
+export function catalogueEntry(id: string): CatalogueEntry {
+  const e = byId.get(id);
+  if (!e) throw new Error(`cors-lens: no catalogue entry ${id}`);
+  return e;
+}
+
+/**
+ * The entry whose Chrome `Network.CorsError` name this is (the first, for shared names).
+ * @see https://fetch.spec.whatwg.org/#http-cors-protocol
+ */
+export function entryForChromeError(corsError: string): CatalogueEntry | null {
+  for (const e of catalogue) if (e.chromeCorsError === corsError) return e;
+  return null;
+}
+
+/**
+ * A finding from the entry `id`, with its templates filled from `params`.
+ * `stage` overrides the entry's (the CORS check on a redirect response).
+ * @see https://fetch.spec.whatwg.org/#http-cors-protocol
+ */
+export function makeFinding(id: string, params: FindingParams, failedParameter: string | null, stage?: Stage): Finding {
+  const e = catalogueEntry(id);
+  return {
+    id: e.id,
+    severity: e.severity,
+    stage: stage ?? e.stage,
+    chromeCorsError: e.chromeCorsError,
+    failedParameter,
+    spec: e.spec,
+    title: e.title,
+    detail: e.detail(params),
+    fix: e.fix(params),
+  };
+}
+
+function cell(s: string): string {
+  return s.replace(/[|*_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * The README's table: | id | Chrome error | stage | title | spec |.
+ * @see https://fetch.spec.whatwg.org/#http-cors-protocol
+ */
+export function catalogueMarkdownTable(): string {
+  const rows = ['| id | Chrome error | stage | title | spec |', '|---|---|---|---|---|'];
+  for (const e of catalogue) {
+    const anchor = e.spec.replace(/^https:\/\/fetch\.spec\.whatwg\.org\//, '');
+    rows.push(`| \`${e.id}\` | ${e.chromeCorsError ? `\`${e.chromeCorsError}\`` : '–'} | ${e.stage} | ${cell(e.title)}${e.severity === 'warning' ? ' (warning)' : ''} | [${cell(anchor)}](${e.spec}) |`);
+  }
+  return rows.join('\n');
+}

@@ -1,0 +1,87 @@
+/**
+ * The engine's vocabulary. Everything here is plain data so that the capture,
+ * the panel and the report can share it without sharing code paths.
+ */
+
+/** Header list as the browser handed it over: names lower-cased, order and duplicates kept. */
+export type HeaderList = Array<[name: string, value: string]>;
+
+/** One HTTP message as seen on the wire. */
+export interface Message {
+  statusCode?: number;
+  headers: HeaderList;
+}
+
+export type Severity = 'error' | 'warning';
+export type Stage = 'preflight' | 'actual' | 'redirect';
+export type Verdict = 'allowed' | 'blocked' | 'not-cors' | 'failed-before-cors' | 'unknown';
+/** The request's mode, from `Sec-Fetch-Mode`. */
+export type RequestMode = 'cors' | 'no-cors' | 'navigate' | 'same-origin';
+export type PreflightObserved = 'sent' | 'cached' | 'missing';
+
+export interface Finding {
+  /** Stable kebab-case id of the catalogue entry. */
+  id: string;
+  severity: Severity;
+  stage: Stage;
+  /** Chrome's `Network.CorsError` name, when Chrome has one for this rule. */
+  chromeCorsError: string | null;
+  /** The header value or method at fault, as Chrome reports it in `failedParameter`. */
+  failedParameter: string | null;
+  /** Fetch Standard URL with anchor. */
+  spec: string;
+  title: string;
+  /** Explanation naming the values seen. */
+  detail: string;
+  /** The smallest server-side change, as an exact header line where possible. */
+  fix: string;
+}
+
+export interface Credentials {
+  value: 'include' | 'omit-or-same-origin' | null;
+  inferred: boolean;
+  why: string;
+}
+
+export interface Redirect {
+  statusCode: number;
+  location: string;
+  headers: HeaderList;
+}
+
+/** What the capture observed of one exchange: the engine's only input. */
+export interface Observation {
+  /** As the page requested it, before any redirect. */
+  url: string;
+  method: string;
+  initiatorOrigin: string | null;
+  /** From `Sec-Fetch-Mode` when seen, else null. */
+  mode: RequestMode | null;
+  /** The actual request's headers as last sent; null when it was never sent (stopped by its preflight). */
+  request: Message | null;
+  /** In order; empty when none. */
+  redirects: Redirect[];
+  /** Null when no preflight was sent and none was needed. */
+  preflight: null | {
+    observed: PreflightObserved;
+    /** Headers of the OPTIONS request (`origin`, `access-control-request-method`, `access-control-request-headers`). */
+    request: Message | null;
+    /** The server's response to the OPTIONS request, as received. */
+    response: Message | null;
+    error: string | null;
+  };
+  /** The final response with the server's headers as received; null when none arrived. */
+  response: Message | null;
+  /** The browser's error string for the actual request (`net::ERR_FAILED`...), null if none (yet). */
+  error: string | null;
+}
+
+/** What the engine concludes about one exchange. */
+export interface Analysis {
+  verdict: Verdict;
+  /** Errors first (the first error is the reason for a block, and matches Chrome's CorsError), then warnings. */
+  findings: Finding[];
+  credentials: Credentials;
+  reachedServer: boolean;
+  preflight: { required: boolean; reasons: string[] };
+}

@@ -1,0 +1,173 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { render } from 'preact';
+import { act } from 'preact/test-utils';
+import type { ToPanelMessage, ToWorkerMessage } from '../shared/protocol';
+import { App } from './App';
+import { curlForPreflight } from './curl';
+import { blockedPut, counters, exchange, finding, snapshot } from './testing';
+
+const XSS = '<img src=x onerror=alert(1)>';
+
+let root: HTMLElement;
+let push: (m: ToPanelMessage) => void;
+let sent: ToWorkerMessage[];
+
+function fakeConnect(_tabId: number, onMessage: (m: ToPanelMessage) => void) {
+  push = (m) => act(() => onMessage(m));
+  return { send: (m: ToWorkerMessage) => sent.push(m), close() {} };
+}
+
+const rows = () => [...root.querySelectorAll<HTMLElement>('[role=row][data-id]')];
+const byLabel = (label: string) => root.querySelector<HTMLElement>(`[aria-label="${label}"]`)!;
+const grid = () => root.querySelector<HTMLElement>('[role=grid]')!;
+const key = (k: string) => act(() => void grid().dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true })));
+const click = (el: Element) => act(() => void (el as HTMLElement).click());
+
+beforeEach(() => {
+  sent = [];
+  root = document.createElement('div');
+  document.body.appendChild(root);
+  act(() => render(<App tabId={7} connect={fakeConnect} now={() => 1_700_000_000_000} popOut={() => {}} />, root));
+});
+afterEach(() => {
+  act(() => render(null, root));
+  root.remove();
+});
+
+describe('App', () => {
+  it('says what to do when nothing is captured', () => {
+    expect(root.textContent).toContain('No cross-origin requests yet. Reload the page to capture its requests.');
+  });
+
+  it('renders hostile header values as text, never as HTML', async () => {
+    const ex = exchange({
+      url: 'http://127.0.0.1:9002/x?q=<b>bold</b>',
+      findings: [finding({ severity: 'warning', title: 'Title with <b>bold</b>', detail: XSS })],
+      response: { statusCode: 200, headers: [['x-evil', XSS], ['access-control-allow-origin', '*']] },
+    });
+    push(snapshot([ex]));
+    expect(rows()).toHaveLength(1);
+    expect(rows()[0]!.textContent).toContain('Title with <b>bold</b>');
+    click(rows()[0]!);
+    const detail = byLabel('Exchange detail');
+    expect(detail).toBeTruthy();
+    const cell = detail.querySelector('[data-header="x-evil"] td')!;
+    expect(cell.textContent).toContain(XSS);
+    expect(detail.querySelector('.finding-detail')!.textContent).toBe(XSS);
+    expect(root.querySelector('img')).toBeNull();
+    expect(root.querySelector('b')).toBeNull();
+  });
+
+  it('lists the exchanges with counters and explains a blocked one', () => {
+    const first = exchange();
+    const put = blockedPut();
+    push(snapshot([first, put], { counters: counters(5, 3) }));
+    expect(rows().map((r) => r.dataset.id)).toEqual([first.id, put.id]);
+    const counter = root.querySelector('[data-testid=counters]')!;
+    expect(counter.textContent).toContain('5 captured');
+    expect(counter.textContent).toContain('1 blocked');
+    expect(counter.textContent).toContain('3 dropped');
+    const cells = [...rows()[1]!.querySelectorAll('[role=gridcell]')].map((c) => c.textContent);
+    expect(cells).toEqual(['/gin?s=custom-header 127.0.0.1:9002', 'PUT', 'CORS error', 'sent 204', 'blocked', 'Header x-custom-header not allowed by the preflight', expect.stringMatching(/^\d\d:\d\d:\d\d\.\d{3}$/)]);
+
+    click(rows()[1]!);
+    const detail = byLabel('Exchange detail');
+    expect(detail.textContent).toContain('HeaderDisallowedByPreflightResponse');
+    expect(detail.textContent).toContain('Access-Control-Allow-Headers: Content-Type, X-Custom-Header');
+    expect(detail.textContent).toContain('no: stopped by its preflight');
+    expect(detail.textContent).toContain('method PUT is not CORS-safelisted');
+    const link = detail.querySelector<HTMLAnchorElement>('.finding a')!;
+    expect(link.getAttribute('href')).toBe('https://fetch.spec.whatwg.org/#cors-preflight-fetch-0');
+    expect(link.getAttribute('target')).toBe('_blank');
+    expect(link.getAttribute('rel')).toBe('noreferrer');
+    const decisive = [...detail.querySelectorAll('tr.decisive')].map((r) => r.getAttribute('data-header'));
+    expect(decisive).toEqual(expect.arrayContaining(['origin', 'access-control-allow-headers', 'access-control-request-headers', 'x-custom-header']));
+  });
+
+  it('copies the preflight as curl and the fix', async () => {
+    const put = blockedPut();
+    push(snapshot([put]));
+    click(rows()[0]!);
+    await act(async () => byLabel('Copy preflight as curl').click());
+    expect(window.__corsLensLastCopy).toBe(curlForPreflight(put));
+    expect(document.body.dataset.lastCopy).toBe(curlForPreflight(put));
+    await act(async () => byLabel('Copy fix').click());
+    expect(window.__corsLensLastCopy).toBe('Access-Control-Allow-Headers: Content-Type, X-Custom-Header');
+  });
+
+  it('filters by text and by toggles', () => {
+    push(snapshot([exchange({ url: 'http://127.0.0.1:9002/a' }), blockedPut(), exchange({ url: 'http://127.0.0.1:9002/b' })]));
+    const input = byLabel('Filter') as HTMLInputElement;
+    act(() => {
+      input.value = '/b';
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    expect(rows()).toHaveLength(1);
+    act(() => {
+      input.value = '';
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    click(byLabel('Show only blocked requests'));
+    expect(rows()).toHaveLength(1);
+    expect(byLabel('Show only blocked requests').getAttribute('aria-pressed')).toBe('true');
+    expect(root.querySelector('[data-testid=counters]')!.getAttribute('data-shown')).toBe('1');
+  });
+
+  it('moves with the arrow keys, opens with Enter, closes with Escape', () => {
+    const [a, b] = [exchange(), blockedPut()];
+    push(snapshot([a, b]));
+    key('ArrowDown');
+    expect(rows()[0]!.getAttribute('aria-selected')).toBe('true');
+    key('ArrowDown');
+    expect(rows()[1]!.getAttribute('aria-selected')).toBe('true');
+    expect(root.querySelector('.detail')).toBeNull();
+    key('Enter');
+    expect(root.querySelector<HTMLElement>('.detail')!.dataset.id).toBe(b.id);
+    key('Escape');
+    expect(root.querySelector('.detail')).toBeNull();
+  });
+
+  it('sends clear and preserve-log to the worker, and applies updates', () => {
+    push(snapshot([exchange()]));
+    click(byLabel('Clear'));
+    act(() => void byLabel('Preserve log').click());
+    expect(sent).toEqual([{ type: 'clear' }, { type: 'preserve-log', on: true }]);
+    push({ type: 'update', changed: [blockedPut()], removed: [], counters: counters(2) });
+    expect(rows()).toHaveLength(2);
+    push({ type: 'cleared', counters: counters(0) });
+    expect(rows()).toHaveLength(0);
+    expect(root.textContent).toContain('No cross-origin requests yet.');
+  });
+
+  it('folds very long values until asked', () => {
+    const long = 'v'.repeat(1000);
+    push(snapshot([exchange({ response: { statusCode: 200, headers: [['set-cookie', long]] } })]));
+    click(rows()[0]!);
+    const cell = () => root.querySelector('[data-header="set-cookie"] td')!;
+    expect(cell().textContent).not.toContain(long);
+    click(cell().querySelector('button')!);
+    expect(cell().textContent).toContain(long);
+  });
+
+  it('shows the server headers and the final ones after an override, marking what it added', () => {
+    const ex = exchange({
+      response: { statusCode: 200, headers: [['content-type', 'text/plain']] },
+      finalResponse: { statusCode: 200, headers: [['content-type', 'text/plain'], ['access-control-allow-origin', 'http://127.0.0.1:9001']] },
+    });
+    push(snapshot([ex]));
+    click(rows()[0]!);
+    const added = root.querySelector('tr.change-added')!;
+    expect(added.getAttribute('data-header')).toBe('access-control-allow-origin');
+    expect(added.textContent).toContain('added by override');
+    expect(root.textContent).toContain('as the server sent them');
+  });
+
+  it('renders only a window of 10,000 rows', () => {
+    const many = Array.from({ length: 10_000 }, (_, i) => exchange({ startedAt: i }));
+    push(snapshot(many));
+    expect(rows().length).toBeGreaterThan(10);
+    expect(rows().length).toBeLessThan(100);
+    expect(root.querySelector('[data-testid=counters]')!.textContent).toContain('10000 captured');
+  });
+});

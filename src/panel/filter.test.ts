@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { applyFilter, isFiltering, noFilter, type Filter } from './filter';
+import { blockedPut, exchange, finding } from './testing';
+
+const allowed = exchange({ url: 'http://127.0.0.1:9002/go?s=simple-get', method: 'GET' });
+const blocked = blockedPut();
+const warned = exchange({
+  method: 'POST',
+  url: 'http://localhost:9002/echo',
+  response: { statusCode: 200, headers: [['access-control-allow-origin', 'http://127.0.0.1:9001'], ['x-jwt-token', 'Secret-Value']] },
+  findings: [finding({ id: 'reflected-origin-without-vary', severity: 'warning', chromeCorsError: null, title: 'Origin reflected without Vary: Origin' })],
+});
+const all = [allowed, blocked, warned];
+const f = (over: Partial<Filter>): Filter => ({ ...noFilter(), ...over });
+const ids = (xs: { id: string }[]) => xs.map((x) => x.id);
+
+describe('filter', () => {
+  it('without a filter keeps everything in order', () => {
+    expect(isFiltering(noFilter())).toBe(false);
+    expect(ids(applyFilter(all, noFilter()))).toEqual(ids(all));
+  });
+
+  it.each([
+    ['URL', 'simple-get', [allowed]],
+    ['method', 'put', [blocked]],
+    ['header name', 'x-jwt-token', [warned]],
+    ['header value, case-insensitively', 'secret-value', [warned]],
+    ['preflight header', 'access-control-request-headers', [blocked]],
+    ['finding title', 'not allowed by the preflight', [blocked]],
+    ['Chrome error name', 'HeaderDisallowed', [blocked]],
+    ['finding fix', 'X-Custom-Header', [blocked]],
+    ['status', '204', [blocked]],
+    ['every term (AND)', 'localhost post', [warned]],
+    ['nothing', 'no-such-thing', []],
+  ])('matches the %s', (_what, text, want) => {
+    expect(ids(applyFilter(all, f({ text })))).toEqual(ids(want));
+  });
+
+  it('toggles: blocked only, preflighted only, warnings, combined with the text', () => {
+    expect(ids(applyFilter(all, f({ blockedOnly: true })))).toEqual([blocked.id]);
+    expect(ids(applyFilter(all, f({ preflightedOnly: true })))).toEqual([blocked.id]);
+    expect(ids(applyFilter(all, f({ warningsOnly: true })))).toEqual([warned.id]);
+    expect(ids(applyFilter(all, f({ blockedOnly: true, text: 'simple-get' })))).toEqual([]);
+  });
+
+  it('answers a keystroke over 10,000 exchanges within 50 ms', () => {
+    const many = Array.from({ length: 10_000 }, (_, i) => (i % 3 === 0 ? blockedPut() : exchange({ url: `http://127.0.0.1:9002/item/${i}` })));
+    applyFilter(many, f({ text: 'warm' })); // builds the search text once, as the first keystroke does
+    const t0 = performance.now();
+    const out = applyFilter(many, f({ text: 'item/99' }));
+    const ms = performance.now() - t0;
+    expect(out.length).toBe(ids(many.filter((e) => e.url.includes('item/99'))).length);
+    expect(ms).toBeLessThan(50);
+  });
+});

@@ -1,0 +1,64 @@
+import type { Exchange } from '../traffic/exchange';
+import type { Message } from '../cors/types';
+
+export interface Filter {
+  /** Free text: every whitespace-separated term must match the URL, method, a header name or value, or a finding. */
+  text: string;
+  blockedOnly: boolean;
+  preflightedOnly: boolean;
+  warningsOnly: boolean;
+}
+
+export const noFilter = (): Filter => ({ text: '', blockedOnly: false, preflightedOnly: false, warningsOnly: false });
+
+export function isFiltering(f: Filter): boolean {
+  return f.text.trim() !== '' || f.blockedOnly || f.preflightedOnly || f.warningsOnly;
+}
+
+function messageText(m: Message | null | undefined, out: string[]): void {
+  if (!m) return;
+  if (m.statusCode !== undefined) out.push(String(m.statusCode));
+  for (const [name, value] of m.headers) out.push(`${name}: ${value}`);
+}
+
+const haystacks = new WeakMap<Exchange, string>();
+
+/** Everything the filter box searches, lower-cased once per exchange (exchanges are replaced, not mutated). */
+export function haystackOf(ex: Exchange): string {
+  const cached = haystacks.get(ex);
+  if (cached !== undefined) return cached;
+  const out: string[] = [ex.url, ex.method, ex.verdict, ex.error ?? ''];
+  messageText(ex.request, out);
+  messageText(ex.response, out);
+  messageText(ex.finalResponse, out);
+  if (ex.preflight) {
+    out.push(...ex.preflight.reasons, ex.preflight.error ?? '');
+    messageText(ex.preflight.request, out);
+    messageText(ex.preflight.response, out);
+    messageText(ex.preflight.finalResponse, out);
+  }
+  for (const f of ex.findings) out.push(f.id, f.title, f.detail, f.fix, f.chromeCorsError ?? '', f.failedParameter ?? '');
+  const text = out.join('\n').toLowerCase();
+  haystacks.set(ex, text);
+  return text;
+}
+
+export function terms(text: string): string[] {
+  return text.toLowerCase().split(/\s+/).filter(Boolean);
+}
+
+export function matches(ex: Exchange, f: Filter, textTerms: string[] = terms(f.text)): boolean {
+  if (f.blockedOnly && ex.verdict !== 'blocked') return false;
+  if (f.preflightedOnly && ex.preflight === null) return false;
+  if (f.warningsOnly && !ex.findings.some((x) => x.severity === 'warning')) return false;
+  if (textTerms.length === 0) return true;
+  const hay = haystackOf(ex);
+  return textTerms.every((t) => hay.includes(t));
+}
+
+/** The exchanges to show, in the order given (oldest first: newest at the bottom). */
+export function applyFilter(exchanges: readonly Exchange[], f: Filter): Exchange[] {
+  if (!isFiltering(f)) return exchanges.slice();
+  const t = terms(f.text);
+  return exchanges.filter((ex) => matches(ex, f, t));
+}

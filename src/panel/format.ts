@@ -1,0 +1,133 @@
+import type { Exchange } from '../traffic/exchange';
+import type { Finding } from '../cors/types';
+
+/** What one row of the table shows: plain strings, computed once per exchange. */
+export interface Row {
+  id: string;
+  name: string;
+  /** Path and query, shown first: with two origins in play the host comes second. */
+  path: string;
+  host: string;
+  /** Full URL, for the tooltip. */
+  url: string;
+  method: string;
+  status: string;
+  preflight: string;
+  verdict: string;
+  finding: string;
+  time: string;
+  /** Severity class of the row: the verdict, or "warning" for an allowed exchange with warnings. */
+  tone: 'blocked' | 'warning' | 'allowed' | 'other';
+}
+
+/** `host/path?query`: the Network panel shows the last path segment; with two origins in play the host matters. */
+export function nameOf(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.host}${u.pathname}${u.search}`;
+  } catch {
+    return url;
+  }
+}
+
+function splitUrl(url: string): { path: string; host: string } {
+  try {
+    const u = new URL(url);
+    return { path: `${u.pathname}${u.search}`, host: u.host };
+  } catch {
+    return { path: url, host: '' };
+  }
+}
+
+export function statusCell(ex: Exchange): string {
+  if (ex.response?.statusCode !== undefined) return String(ex.response.statusCode);
+  // As the Network panel says it: a CORS block is a "CORS error", anything else "(failed) net::...".
+  if (ex.error) return ex.verdict === 'blocked' ? 'CORS error' : `(failed) ${ex.error}`;
+  return '(pending)';
+}
+
+/** sent 204 / cached / missing / none. */
+export function preflightCell(ex: Exchange): string {
+  const p = ex.preflight;
+  if (!p) return 'none';
+  if (p.observed !== 'sent') return p.observed;
+  if (p.response?.statusCode !== undefined) return `sent ${p.response.statusCode}`;
+  return p.error ? `sent (${p.error})` : 'sent';
+}
+
+export const VERDICT_LABEL: Record<Exchange['verdict'], string> = {
+  allowed: 'allowed',
+  blocked: 'blocked',
+  'not-cors': 'not CORS',
+  'failed-before-cors': 'failed before CORS',
+  unknown: 'unknown',
+};
+
+/** The finding a row is about: the first error (the reason for a block), else the first warning. */
+export function leadFinding(ex: Exchange): Finding | undefined {
+  return ex.findings.find((f) => f.severity === 'error') ?? ex.findings[0];
+}
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+
+/** Local wall-clock time with milliseconds, like the Network panel's waterfall tooltips. */
+export function timeCell(ms: number): string {
+  const d = new Date(ms);
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+}
+
+function toneOf(ex: Exchange): Row['tone'] {
+  if (ex.verdict === 'blocked') return 'blocked';
+  if (ex.findings.some((f) => f.severity === 'warning')) return 'warning';
+  if (ex.verdict === 'allowed') return 'allowed';
+  return 'other';
+}
+
+const rowCache = new WeakMap<Exchange, Row>();
+
+/** Exchanges are replaced, never mutated, on update: the row of an unchanged exchange is reused. */
+export function rowOf(ex: Exchange): Row {
+  const cached = rowCache.get(ex);
+  if (cached) return cached;
+  const row: Row = {
+    id: ex.id,
+    name: nameOf(ex.url),
+    ...splitUrl(ex.url),
+    url: ex.url,
+    method: ex.method,
+    status: statusCell(ex),
+    preflight: preflightCell(ex),
+    verdict: VERDICT_LABEL[ex.verdict] ?? ex.verdict,
+    finding: leadFinding(ex)?.title ?? '',
+    time: timeCell(ex.startedAt),
+    tone: toneOf(ex),
+  };
+  rowCache.set(ex, row);
+  return row;
+}
+
+/** "in 1 h 59 min", "expired 3 s ago": relative to `now`, which the caller passes in. */
+export function expiryText(expiresAt: number, now: number): string {
+  const delta = Math.round((expiresAt - now) / 1000);
+  const span = (s: number) => (s >= 3600 ? `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min` : s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${s} s`);
+  return delta >= 0 ? `in ${span(delta)}` : `expired ${span(-delta)} ago`;
+}
+
+/** The catalogue writes header lines and values in `backticks`: split them out to show as code (still text). */
+export function codeSpans(text: string): Array<{ code: boolean; text: string }> {
+  const out: Array<{ code: boolean; text: string }> = [];
+  const re = /`([^`]+)`/g;
+  let last = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (m.index > last) out.push({ code: false, text: text.slice(last, m.index) });
+    out.push({ code: true, text: m[1]! });
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) out.push({ code: false, text: text.slice(last) });
+  return out;
+}
+
+/** What "Copy fix" copies: the exact header line when the fix names one, else the whole fix. */
+export function fixToCopy(fix: string): string {
+  return codeSpans(fix).find((s) => s.code)?.text ?? fix;
+}

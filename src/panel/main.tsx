@@ -1,0 +1,17 @@
+import { render } from 'preact';
+import { App } from './App';
+import { connectPanel } from './connection';
+import { applyTheme } from './theme';
+
+const params = new URLSearchParams(location.search);
+const tabId = Number(params.get('tabId') ?? chrome.devtools?.inspectedWindow?.tabId);
+applyTheme(document, window);
+
+/** Pop out: a tab of its own where the extension may open one, else a window.open. */
+function popOut(id: number): void {
+  const url = chrome.runtime.getURL(`src/panel/panel.html?tabId=${id}`);
+  if (chrome.tabs?.create) chrome.tabs.create({ url }).catch(() => window.open(url, '_blank'));
+  else window.open(url, '_blank');
+}
+
+render(<App tabId={tabId} connect={connectPanel} popOut={popOut} />, document.getElementById('app')!);

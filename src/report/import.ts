@@ -1,0 +1,266 @@
+import type { Credentials, Finding, HeaderList, Message, Redirect } from '../cors/types';
+import type { Exchange } from '../traffic/exchange';
+import { REPORT_SCHEMA, REPORT_VERSION, type SessionReport } from './schema';
+
+/**
+ * Reading a session report back (the panel's "Open report…").
+ *
+ * Hand-written on purpose: Ajv compiles validators with `new Function`, which the
+ * extension's CSP (MV3: no `unsafe-eval`) forbids. The tests hold this reader and
+ * `schema/cors-lens-session.v1.schema.json` to the same answers.
+ *
+ * The reader is tolerant of fields it does not know (a later 1.x may add some) and drops
+ * them: what it returns is rebuilt from the known fields only, so the panel never sees
+ * anything the types do not describe.
+ */
+export type ParseResult = { ok: true; report: SessionReport } | { ok: false; error: string };
+
+const VERDICTS = ['allowed', 'blocked', 'not-cors', 'failed-before-cors', 'unknown'] as const;
+const MODES = ['cors', 'no-cors', 'navigate', 'same-origin'] as const;
+const CREDENTIALS = ['include', 'omit-or-same-origin'] as const;
+const OBSERVED = ['sent', 'cached', 'missing'] as const;
+const SEVERITIES = ['error', 'warning'] as const;
+const STAGES = ['preflight', 'actual', 'redirect'] as const;
+const FINDING_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/** Thrown inside the reader only; `parseReport` turns it into `{ ok: false }`. */
+class Invalid {
+  constructor(readonly path: string, readonly problem: string) {}
+}
+
+type Obj = Record<string, unknown>;
+
+/** A short, one-line picture of a wrong value, for the message. */
+function describe(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'object') return 'an object';
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
+}
+
+function fail(path: string, expected: string, got: unknown): never {
+  throw new Invalid(path, `should be ${expected}, got ${describe(got)}`);
+}
+
+function obj(v: unknown, path: string): Obj {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(path, 'an object', v);
+  return v as Obj;
+}
+
+function arr(v: unknown, path: string): unknown[] {
+  if (!Array.isArray(v)) fail(path, 'an array', v);
+  return v;
+}
+
+function str(v: unknown, path: string): string {
+  if (typeof v !== 'string') fail(path, 'a string', v);
+  return v;
+}
+
+function strOrNull(v: unknown, path: string): string | null {
+  if (v === null) return null;
+  if (typeof v !== 'string') fail(path, 'a string or null', v);
+  return v;
+}
+
+function bool(v: unknown, path: string): boolean {
+  if (typeof v !== 'boolean') fail(path, 'true or false', v);
+  return v;
+}
+
+function num(v: unknown, path: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) fail(path, 'a number', v);
+  return v;
+}
+
+function int(v: unknown, path: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v)) fail(path, 'an integer', v);
+  return v;
+}
+
+function oneOf<T extends string>(v: unknown, allowed: readonly T[], path: string): T {
+  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
+    fail(path, `one of ${allowed.map((a) => `"${a}"`).join(', ')}`, v);
+  }
+  return v as T;
+}
+
+function oneOfOrNull<T extends string>(v: unknown, allowed: readonly T[], path: string): T | null {
+  if (v === null) return null;
+  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
+    fail(path, `one of ${allowed.map((a) => `"${a}"`).join(', ')} or null`, v);
+  }
+  return v as T;
+}
+
+function statusCode(v: unknown, path: string): number {
+  const n = int(v, path);
+  if (n < 0 || n > 999) fail(path, 'an HTTP status code', v);
+  return n;
+}
+
+function headerList(v: unknown, path: string): HeaderList {
+  return arr(v, path).map((h, i) => {
+    const p = `${path}[${i}]`;
+    const pair = arr(h, p);
+    if (pair.length !== 2) fail(p, 'a [name, value] pair', h);
+    return [str(pair[0], `${p}[0]`), str(pair[1], `${p}[1]`)];
+  });
+}
+
+function message(v: unknown, path: string): Message {
+  const o = obj(v, path);
+  const m: Message = { headers: headerList(o.headers, `${path}.headers`) };
+  if (o.statusCode !== undefined) m.statusCode = statusCode(o.statusCode, `${path}.statusCode`);
+  return m;
+}
+
+function messageOrNull(v: unknown, path: string): Message | null {
+  return v === null ? null : message(v, path);
+}
+
+function redirect(v: unknown, path: string): Redirect {
+  const o = obj(v, path);
+  return {
+    statusCode: statusCode(o.statusCode, `${path}.statusCode`),
+    location: str(o.location, `${path}.location`),
+    headers: headerList(o.headers, `${path}.headers`),
+  };
+}
+
+function credentials(v: unknown, path: string): Credentials {
+  const o = obj(v, path);
+  return {
+    value: oneOfOrNull(o.value, CREDENTIALS, `${path}.value`),
+    inferred: bool(o.inferred, `${path}.inferred`),
+    why: str(o.why, `${path}.why`),
+  };
+}
+
+function preflight(v: unknown, path: string): Exchange['preflight'] {
+  if (v === null) return null;
+  const o = obj(v, path);
+  const p: NonNullable<Exchange['preflight']> = {
+    required: bool(o.required, `${path}.required`),
+    reasons: arr(o.reasons, `${path}.reasons`).map((r, i) => str(r, `${path}.reasons[${i}]`)),
+    observed: oneOf(o.observed, OBSERVED, `${path}.observed`),
+    request: message(o.request, `${path}.request`),
+    response: messageOrNull(o.response, `${path}.response`),
+    error: strOrNull(o.error, `${path}.error`),
+  };
+  if (o.finalResponse !== undefined) p.finalResponse = message(o.finalResponse, `${path}.finalResponse`);
+  if (o.cacheExpiresAt !== undefined) p.cacheExpiresAt = num(o.cacheExpiresAt, `${path}.cacheExpiresAt`);
+  return p;
+}
+
+function finding(v: unknown, path: string): Finding {
+  const o = obj(v, path);
+  const id = str(o.id, `${path}.id`);
+  if (!FINDING_ID.test(id)) fail(`${path}.id`, 'a kebab-case id', id);
+  const spec = str(o.spec, `${path}.spec`);
+  if (!/^https?:\/\//i.test(spec)) fail(`${path}.spec`, 'an http(s) URL', spec);
+  return {
+    id,
+    severity: oneOf(o.severity, SEVERITIES, `${path}.severity`),
+    stage: oneOf(o.stage, STAGES, `${path}.stage`),
+    chromeCorsError: strOrNull(o.chromeCorsError, `${path}.chromeCorsError`),
+    failedParameter: strOrNull(o.failedParameter, `${path}.failedParameter`),
+    spec,
+    title: str(o.title, `${path}.title`),
+    detail: str(o.detail, `${path}.detail`),
+    fix: str(o.fix, `${path}.fix`),
+  };
+}
+
+/** One exchange of a report, checked field by field against schema version 1. */
+export function parseExchange(v: unknown, path = 'exchange'): Exchange {
+  const o = obj(v, path);
+  const ex: Exchange = {
+    id: str(o.id, `${path}.id`),
+    startedAt: num(o.startedAt, `${path}.startedAt`),
+    url: str(o.url, `${path}.url`),
+    method: str(o.method, `${path}.method`),
+    initiatorOrigin: strOrNull(o.initiatorOrigin, `${path}.initiatorOrigin`),
+    resourceType: str(o.resourceType, `${path}.resourceType`),
+    redirects: arr(o.redirects, `${path}.redirects`).map((r, i) => redirect(r, `${path}.redirects[${i}]`)),
+    mode: oneOfOrNull(o.mode, MODES, `${path}.mode`),
+    credentials: credentials(o.credentials, `${path}.credentials`),
+    preflight: preflight(o.preflight, `${path}.preflight`),
+    request: message(o.request, `${path}.request`),
+    response: messageOrNull(o.response, `${path}.response`),
+    error: strOrNull(o.error, `${path}.error`),
+    reachedServer: bool(o.reachedServer, `${path}.reachedServer`),
+    verdict: oneOf(o.verdict, VERDICTS, `${path}.verdict`),
+    findings: arr(o.findings, `${path}.findings`).map((f, i) => finding(f, `${path}.findings[${i}]`)),
+  };
+  if (o.finalResponse !== undefined) ex.finalResponse = message(o.finalResponse, `${path}.finalResponse`);
+  return ex;
+}
+
+function checkKind(o: Obj): void {
+  if (!('schema' in o)) throw new Invalid('', `not a CORS Lens session report (it has no "schema" field; expected "${REPORT_SCHEMA}")`);
+  if (o.schema !== REPORT_SCHEMA) {
+    throw new Invalid('', `not a CORS Lens session report (its "schema" is ${describe(o.schema)}, expected "${REPORT_SCHEMA}")`);
+  }
+  const v = o.version;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
+    throw new Invalid('', `unsupported report version ${describe(v)} (this CORS Lens reads version ${REPORT_VERSION})`);
+  }
+  if (v > REPORT_VERSION) {
+    throw new Invalid('', `this report was made by a newer CORS Lens (report version ${v}; this one reads version ${REPORT_VERSION}): update CORS Lens to open it`);
+  }
+}
+
+function report(v: unknown): SessionReport {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    throw new Invalid('', `not a CORS Lens session report (expected a JSON object, got ${describe(v)})`);
+  }
+  const o = v as Obj;
+  checkKind(o);
+  const exportedAt = str(o.exportedAt, 'exportedAt');
+  if (Number.isNaN(Date.parse(exportedAt))) fail('exportedAt', 'an ISO-8601 date', exportedAt);
+  const tab = obj(o.tab, 'tab');
+  return {
+    schema: REPORT_SCHEMA,
+    version: REPORT_VERSION,
+    exportedAt,
+    browser: str(o.browser, 'browser'),
+    tab: { id: int(tab.id, 'tab.id'), url: str(tab.url, 'tab.url'), origin: strOrNull(tab.origin, 'tab.origin') },
+    redacted: arr(o.redacted, 'redacted').map((n, i) => str(n, `redacted[${i}]`)),
+    exchanges: arr(o.exchanges, 'exchanges').map((e, i) => parseExchange(e, `exchanges[${i}]`)),
+  };
+}
+
+/**
+ * Reads a `cors-lens/session` report. Refuses, with a one-line message: text that is not JSON,
+ * JSON that is not a CORS Lens session report, a report from a newer CORS Lens, and a report
+ * whose exchanges are not shaped as version 1 says. Never throws.
+ */
+export function parseReport(text: string): ParseResult {
+  if (typeof text !== 'string') return { ok: false, error: 'Cannot read the report: expected text.' };
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (body.trim() === '') return { ok: false, error: 'Cannot read the report: the file is empty.' };
+  let data: unknown;
+  try {
+    data = JSON.parse(body);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    return { ok: false, error: `Cannot read the report: it is not valid JSON (${oneLine(why)}).` };
+  }
+  try {
+    return { ok: true, report: report(data) };
+  } catch (e) {
+    if (e instanceof Invalid) {
+      return { ok: false, error: e.path ? `Invalid CORS Lens report: ${e.path} ${e.problem}.` : `Cannot open this file: ${e.problem}.` };
+    }
+    // A bug in the reader, not in the file: still an answer, never an exception.
+    return { ok: false, error: `Cannot read the report: ${oneLine(e instanceof Error ? e.message : String(e))}.` };
+  }
+}
+
+function oneLine(s: string): string {
+  const flat = s.replace(/\s+/g, ' ').trim();
+  return flat.length > 160 ? `${flat.slice(0, 157)}...` : flat;
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { EXPORTED_AT, manyExchanges, realisticExchanges } from './fixtures.test-helper';
+import { parseReport } from './import';
+import { buildReport, reportFileName } from './json';
+import { renderHtml } from './html';
+import { DEFAULT_REDACTED } from './redact';
+
+describe('buildReport', () => {
+  it('makes a schema version 1 report of the tab', () => {
+    const r = buildReport({ exchanges: realisticExchanges, tab: { id: 5, url: 'https://app.example:8443/p?q' }, browser: 'UA', exportedAt: EXPORTED_AT, redact: DEFAULT_REDACTED });
+    expect(r).toMatchObject({ schema: 'cors-lens/session', version: 1, exportedAt: EXPORTED_AT, browser: 'UA' });
+    expect(r.tab).toEqual({ id: 5, url: 'https://app.example:8443/p?q', origin: 'https://app.example:8443' });
+    expect(r.exchanges.map((e) => e.id)).toEqual(realisticExchanges.map((e) => e.id));
+  });
+
+  it('names the file by host and UTC time', () => {
+    expect(reportFileName('https://app.example:8443/x', '2026-01-01T00:05:09.123Z', 'json')).toBe('cors-session-app.example_8443-20260101-000509.json');
+    expect(reportFileName('not a url', '2026-01-01T00:05:09Z', 'html')).toBe('cors-session-tab-20260101-000509.html');
+  });
+
+  it('handles a 5,000-exchange session (JSON, parse back, HTML), in linear passes', () => {
+    const exchanges = manyExchanges(5000);
+    const r = buildReport({ exchanges, tab: { id: 1, url: 'https://app.example/' }, browser: 'UA', exportedAt: EXPORTED_AT, redact: DEFAULT_REDACTED });
+    const text = JSON.stringify(r);
+    const back = parseReport(text);
+    expect(back.ok && back.report.exchanges.length).toBe(5000);
+    const html = renderHtml(r);
+    expect(html.match(/<article class="exchange">/g)?.length).toBe(exchanges.filter((e) => e.verdict === 'blocked').length);
+  });
+});

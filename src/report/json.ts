@@ -1,0 +1,49 @@
+import type { Exchange } from '../traffic/exchange';
+import { redactExchange } from './redact';
+import { REPORT_SCHEMA, REPORT_VERSION, type SessionReport } from './schema';
+
+export interface ReportInput {
+  exchanges: readonly Exchange[];
+  tab: { id: number; url: string };
+  browser: string;
+  /** ISO-8601; handed in because the core has no clock. */
+  exportedAt: string;
+  /** Lower-case header names whose values are replaced; empty to include secrets. */
+  redact: readonly string[];
+}
+
+/** The session report, schema `cors-lens/session` version 1. */
+export function buildReport(input: ReportInput): SessionReport {
+  const names = new Set(input.redact.map((n) => n.toLowerCase()));
+  let origin: string | null = null;
+  try {
+    const o = new URL(input.tab.url).origin;
+    origin = o === 'null' ? null : o;
+  } catch {
+    origin = null;
+  }
+  return {
+    schema: REPORT_SCHEMA,
+    version: REPORT_VERSION,
+    exportedAt: input.exportedAt,
+    browser: input.browser,
+    tab: { id: input.tab.id, url: input.tab.url, origin },
+    redacted: [...names].sort(),
+    exchanges: input.exchanges.map((ex) => redactExchange(ex, names)),
+  };
+}
+
+/** `cors-session-<host>-<yyyymmdd-hhmmss>.<ext>`, in UTC so two machines name one moment alike. */
+export function reportFileName(tabUrl: string, exportedAt: string, ext: string): string {
+  let host = 'tab';
+  try {
+    host = new URL(tabUrl).host.replace(/[^a-zA-Z0-9.-]+/g, '_') || 'tab';
+  } catch {
+    host = 'tab';
+  }
+  const t = new Date(exportedAt);
+  const stamp = Number.isNaN(t.getTime())
+    ? exportedAt.replace(/[^0-9]+/g, '').slice(0, 14).replace(/^(\d{8})(?=\d)/, '$1-') || 'undated'
+    : t.toISOString().replace(/\.\d+Z$/, '').replace(/[-:]/g, '').replace('T', '-');
+  return `cors-session-${host}-${stamp}.${ext}`;
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { BEARER, EXPORTED_AT, SESSION_COOKIE, blockedByPreflight, realisticExchanges, wildcardWithCredentials } from './fixtures.test-helper';
+import { buildReport } from './json';
+import { DEFAULT_REDACTED, redactExchange, redactionMarker, redactionNames } from './redact';
+
+function build(redact: readonly string[]) {
+  return buildReport({ exchanges: realisticExchanges, tab: { id: 1, url: 'https://app.example/' }, browser: 'x', exportedAt: EXPORTED_AT, redact });
+}
+
+describe('redaction', () => {
+  it('replaces values by a marker that keeps the length', () => {
+    expect(redactionMarker('abc')).toBe('[redacted: 3 chars]');
+    const r = build(DEFAULT_REDACTED);
+    const ex = r.exchanges.find((e) => e.id === blockedByPreflight.id)!;
+    expect(ex.request.headers).toContainEqual(['cookie', `[redacted: ${SESSION_COOKIE.length} chars]`]);
+    expect(ex.request.headers).toContainEqual(['x-api-key', 'k-123']);
+  });
+
+  it('reaches every message: request, response, final response, preflight, preflight final response', () => {
+    const ex = redactExchange(
+      {
+        ...wildcardWithCredentials,
+        redirects: [{ statusCode: 302, location: '/x', headers: [['set-cookie', 'a=1234567890']] }],
+        preflight: { ...wildcardWithCredentials.preflight!, request: { headers: [['authorization', 'x']] }, finalResponse: { headers: [['set-cookie', 'pf=1']] } },
+      },
+      new Set(DEFAULT_REDACTED),
+    );
+    const text = JSON.stringify(ex);
+    expect(text).not.toContain(BEARER);
+    expect(text).not.toContain('id=abcdef0123456789');
+    expect(text).not.toContain('a=1234567890');
+    expect(ex.preflight?.request.headers).toEqual([['authorization', '[redacted: 1 chars]']]);
+    expect(ex.preflight?.finalResponse?.headers).toEqual([['set-cookie', '[redacted: 4 chars]']]);
+  });
+
+  it('scrubs a redacted value a finding quotes', () => {
+    const ex = redactExchange(wildcardWithCredentials, new Set(DEFAULT_REDACTED));
+    expect(ex.findings[0]!.detail).toBe(`The request carried [redacted: ${BEARER.length} chars], so * is not enough.`);
+    expect(ex.findings[1]).toBe(wildcardWithCredentials.findings[1]);
+  });
+
+  it('lists what was redacted, lower-cased and sorted, with user-added names', () => {
+    const r = build(redactionNames(['X-API-Key', ' x-csrf-token ']));
+    expect(r.redacted).toEqual(['authorization', 'cookie', 'proxy-authorization', 'set-cookie', 'x-api-key', 'x-csrf-token']);
+    const ex = r.exchanges.find((e) => e.id === blockedByPreflight.id)!;
+    expect(ex.request.headers).toContainEqual(['x-api-key', '[redacted: 5 chars]']);
+  });
+
+  it('redactionNames drops what cannot be a header name, and can start from no defaults', () => {
+    expect(redactionNames(['', '  ', 'has space', 'colon:', 'Ok-Name', 'ok-name'], [])).toEqual(['ok-name']);
+  });
+
+  it('leaves the original objects untouched', () => {
+    const before = structuredClone(realisticExchanges);
+    build(redactionNames(['x-api-key', 'content-type']));
+    expect(realisticExchanges).toEqual(before);
+  });
+
+  it('with no names, keeps every value', () => {
+    const r = build([]);
+    expect(r.redacted).toEqual([]);
+    expect(JSON.stringify(r)).toContain(SESSION_COOKIE);
+    expect(JSON.stringify(r)).toContain(BEARER);
+  });
+});

@@ -1,0 +1,67 @@
+import type { Exchange } from '../traffic/exchange';
+import type { SessionReport } from '../report/schema';
+
+/** Bump whenever a backwards-breaking change is made to any message below. */
+export const PROTOCOL_VERSION = 1;
+
+/** Port names say who connected and for which tab: `cors-lens/devtools:12`, `cors-lens/panel:12`. */
+export type PortRole = 'devtools' | 'panel';
+export function portName(role: PortRole, tabId: number): string {
+  return `cors-lens/${role}:${tabId}`;
+}
+export function parsePortName(name: string): { role: PortRole; tabId: number } | null {
+  const m = /^cors-lens\/(devtools|panel):(\d+)$/.exec(name);
+  return m ? { role: m[1] as PortRole, tabId: Number(m[2]) } : null;
+}
+
+export interface SessionCounters {
+  captured: number;
+  dropped: number;
+  skipped: Record<string, number>;
+}
+
+/** Panel / devtools page → worker, over the port. */
+export interface ToWorker {
+  heartbeat: Record<never, never>;
+  clear: Record<never, never>;
+  'preserve-log': { on: boolean };
+}
+
+/** Worker → panel, over the port. */
+export interface ToPanel {
+  snapshot: { protocol: number; tabId: number; exchanges: Exchange[]; counters: SessionCounters; preserveLog: boolean; capturing: boolean };
+  update: { changed: Exchange[]; removed: string[]; counters: SessionCounters };
+  cleared: { counters: SessionCounters };
+}
+
+export type PortMessage<M> = { [K in keyof M]: { type: K } & M[K] }[keyof M];
+export type ToWorkerMessage = PortMessage<ToWorker>;
+export type ToPanelMessage = PortMessage<ToPanel>;
+
+/** One-shot `runtime.sendMessage` requests (automation, export) and their answers. */
+export interface Requests {
+  'cors-lens/capture': { request: { scope: 'all' | number; on: boolean }; response: { ok: true; scope: 'all' | number[] } };
+  'cors-lens/export': { request: { tabId: number; format?: 'json' }; response: SessionReport | { error: string } };
+  'cors-lens/status': { request: Record<never, never>; response: WorkerStatus };
+}
+export type RequestMessage = { [K in keyof Requests]: { type: K } & Requests[K]['request'] }[keyof Requests];
+export type ResponseOf<K extends keyof Requests> = Requests[K]['response'];
+
+export interface WorkerStatus {
+  ready: boolean;
+  protocol: number;
+  /** Whether any webRequest listener is registered right now. */
+  listening: boolean;
+  captureAll: boolean;
+  tabs: number[];
+  /** Captured exchanges per tab. */
+  sessions: Record<number, number>;
+  startedAt: number;
+}
+
+/** Ports carry arbitrary data from the other side: check the shape before trusting it. */
+export function isToWorkerMessage(x: unknown): x is ToWorkerMessage {
+  if (typeof x !== 'object' || x === null) return false;
+  const t = (x as { type?: unknown }).type;
+  return t === 'heartbeat' || t === 'clear' || (t === 'preserve-log' && typeof (x as { on?: unknown }).on === 'boolean');
+}

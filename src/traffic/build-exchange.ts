@@ -1,0 +1,80 @@
+import { analyzeExchange } from '../cors/analyze';
+import type { Message, Observation, RequestMode } from '../cors/types';
+import type { Exchange } from './exchange';
+import { headerValue } from './headers';
+import type { ExchangeRecord } from './session';
+
+const MODES: ReadonlySet<string> = new Set(['cors', 'no-cors', 'navigate', 'same-origin']);
+
+function modeOf(request: Message | null): RequestMode | null {
+  const mode = headerValue(request?.headers, 'sec-fetch-mode');
+  return mode !== null && MODES.has(mode) ? (mode as RequestMode) : null;
+}
+
+/** What the browser judged: the headers after any override, else the server's. */
+function judged(response: Message | null, finalResponse: Message | null): Message | null {
+  return finalResponse ?? response;
+}
+
+export function observationOf(rec: ExchangeRecord): Observation {
+  const p = rec.preflight;
+  return {
+    url: rec.url,
+    method: rec.method,
+    initiatorOrigin: rec.initiatorOrigin,
+    mode: modeOf(rec.request),
+    request: rec.request,
+    redirects: rec.redirects,
+    preflight: p
+      ? { observed: 'sent', request: p.request, response: judged(p.response, p.finalResponse), error: p.error }
+      : rec.preflightObserved
+        ? { observed: rec.preflightObserved, request: null, response: null, error: null }
+        : null,
+    response: judged(rec.response, rec.finalResponse),
+    error: rec.error,
+  };
+}
+
+/** The report's view of a record: the capture's facts plus the engine's verdict. */
+export function buildExchange(rec: ExchangeRecord): Exchange {
+  const obs = observationOf(rec);
+  const analysis = analyzeExchange(obs);
+  const p = rec.preflight;
+  const preflightShown = p !== null || analysis.preflight.required;
+  return {
+    id: rec.id,
+    startedAt: rec.startedAt,
+    url: rec.url,
+    method: rec.method,
+    initiatorOrigin: rec.initiatorOrigin,
+    resourceType: rec.resourceType,
+    redirects: rec.redirects,
+    mode: obs.mode,
+    credentials: analysis.credentials,
+    preflight: preflightShown
+      ? {
+          required: analysis.preflight.required,
+          reasons: analysis.preflight.reasons,
+          observed: p ? 'sent' : (rec.preflightObserved ?? 'missing'),
+          request: p?.request ?? { headers: [] },
+          response: p?.response ?? null,
+          ...(p?.finalResponse ? { finalResponse: p.finalResponse } : {}),
+          error: p?.error ?? null,
+          ...(rec.cacheExpiresAt !== null ? { cacheExpiresAt: rec.cacheExpiresAt } : {}),
+        }
+      : null,
+    // A request its preflight stopped was never sent: its headers are unknown, bar the Origin.
+    request: rec.request ?? { headers: originHeader(p?.request ?? null) },
+    response: rec.response,
+    ...(rec.finalResponse ? { finalResponse: rec.finalResponse } : {}),
+    error: rec.error,
+    reachedServer: analysis.reachedServer,
+    verdict: analysis.verdict,
+    findings: analysis.findings,
+  };
+}
+
+function originHeader(preflightRequest: Message | null): Message['headers'] {
+  const origin = headerValue(preflightRequest?.headers, 'origin');
+  return origin === null ? [] : [['origin', origin]];
+}

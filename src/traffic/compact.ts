@@ -1,0 +1,111 @@
+import type { HeaderList, Message } from '../cors/types';
+import type { PendingPreflight } from './pairing';
+import type { ExchangeRecord } from './session';
+
+/**
+ * Storage form of a record. Most header lines repeat across requests (user-agent,
+ * sec-ch-ua, origin, referer, accept...), so each distinct line is stored once in
+ * an append-only dictionary and records hold its index: storage.session counts
+ * every byte against a 10 MB quota, and a verbatim 10,000-exchange session does not fit.
+ */
+export type CompactHeaders = Array<number | [string, string]>;
+export interface CompactMessage { s?: number; h: CompactHeaders }
+
+/** Lines longer than this are stored inline: they are rarely repeated. */
+const INTERN_MAX = 512;
+
+export class HeaderDictionary {
+  readonly lines: string[];
+  private index = new Map<string, number>();
+  /** Length of `lines` at the last persist, so only the tail is written. */
+  persisted: number;
+
+  constructor(lines: string[] = []) {
+    this.lines = lines;
+    this.persisted = lines.length;
+    lines.forEach((l, i) => this.index.set(l, i));
+  }
+
+  encode(headers: HeaderList): CompactHeaders {
+    const out: CompactHeaders = [];
+    for (const pair of headers) {
+      const [n, v] = pair;
+      if (n.length + v.length > INTERN_MAX) {
+        out.push(pair);
+        continue;
+      }
+      const line = `${n}\u0000${v}`;
+      let i = this.index.get(line);
+      if (i === undefined) {
+        i = this.lines.length;
+        this.lines.push(line);
+        this.index.set(line, i);
+      }
+      out.push(i);
+    }
+    return out;
+  }
+
+  decode(compact: CompactHeaders): HeaderList {
+    const out: HeaderList = [];
+    for (const item of compact) {
+      if (typeof item !== 'number') {
+        out.push(item);
+        continue;
+      }
+      const line = this.lines[item];
+      if (line === undefined) continue;
+      const cut = line.indexOf('\u0000');
+      out.push([line.slice(0, cut), line.slice(cut + 1)]);
+    }
+    return out;
+  }
+
+  encodeMessage(m: Message | null): CompactMessage | null {
+    if (!m) return null;
+    return m.statusCode === undefined ? { h: this.encode(m.headers) } : { s: m.statusCode, h: this.encode(m.headers) };
+  }
+
+  decodeMessage(m: CompactMessage | null | undefined): Message | null {
+    if (!m) return null;
+    return m.s === undefined ? { headers: this.decode(m.h) } : { statusCode: m.s, headers: this.decode(m.h) };
+  }
+
+  encodePreflight(p: PendingPreflight | null): unknown {
+    if (!p) return null;
+    return { ...p, request: this.encodeMessage(p.request), response: this.encodeMessage(p.response), finalResponse: this.encodeMessage(p.finalResponse) };
+  }
+
+  decodePreflight(p: unknown): PendingPreflight | null {
+    if (!p || typeof p !== 'object') return null;
+    const c = p as PendingPreflight & { request: CompactMessage; response: CompactMessage | null; finalResponse: CompactMessage | null };
+    return { ...c, request: this.decodeMessage(c.request) ?? { headers: [] }, response: this.decodeMessage(c.response), finalResponse: this.decodeMessage(c.finalResponse) };
+  }
+
+  encodeRecord(r: ExchangeRecord): unknown {
+    return {
+      ...r,
+      request: this.encodeMessage(r.request),
+      response: this.encodeMessage(r.response),
+      finalResponse: this.encodeMessage(r.finalResponse),
+      redirects: r.redirects.map((x) => ({ ...x, headers: this.encode(x.headers) })),
+      preflight: this.encodePreflight(r.preflight),
+    };
+  }
+
+  /** Null when the stored value is not a record (corrupted or foreign): the caller drops it. */
+  decodeRecord(x: unknown): ExchangeRecord | null {
+    if (!x || typeof x !== 'object') return null;
+    const c = x as Record<string, unknown>;
+    if (typeof c.id !== 'string' || typeof c.url !== 'string' || typeof c.method !== 'string' || typeof c.initiatorOrigin !== 'string' || !Array.isArray(c.redirects)) return null;
+    const r = c as unknown as ExchangeRecord & { request: CompactMessage; response: CompactMessage; finalResponse: CompactMessage; redirects: Array<{ statusCode: number; location: string; headers: CompactHeaders }> };
+    return {
+      ...r,
+      request: this.decodeMessage(r.request),
+      response: this.decodeMessage(r.response),
+      finalResponse: this.decodeMessage(r.finalResponse),
+      redirects: r.redirects.map((d) => ({ ...d, headers: this.decode(d.headers) })),
+      preflight: this.decodePreflight(r.preflight),
+    };
+  }
+}

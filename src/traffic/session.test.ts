@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { loadTrace, type TraceScenario } from '../../tests/fixtures/traces';
+import { TabSession } from './session';
+import type { CaptureEvent } from './events';
+
+const scenarios = loadTrace();
+const byName = (n: string): TraceScenario => {
+  const s = scenarios.find((x) => x.name === n);
+  if (!s) throw new Error(`no trace ${n}`);
+  return s;
+};
+
+function replay(events: CaptureEvent[], session = new TabSession(1, 10_000)): TabSession {
+  for (const ev of events) session.handle(ev);
+  return session;
+}
+
+describe('pairing against the recorded Chromium traces', () => {
+  it('turns every trace scenario into exactly one exchange per request the page made', () => {
+    for (const s of scenarios) {
+      if (s.name === 'par' || s.name === 'h2') continue;
+      const session = replay(s.events);
+      expect(session.size, s.name).toBe(1);
+    }
+  });
+
+  it('pairs a passing preflight with the request sent after it (a)', () => {
+    const [ex] = replay(byName('a').events).exchanges();
+    expect(ex!.id).toBe('9');
+    expect(ex!.preflight?.observed).toBe('sent');
+    expect(ex!.preflight?.response?.statusCode).toBe(204);
+    expect(ex!.response?.statusCode).toBe(200);
+  });
+
+  it('pairs a failed preflight with the request that only got net::ERR_FAILED (b404, b405, g)', () => {
+    for (const name of ['b404', 'b405', 'g', 'b404acao', 'm', 'credPreStar']) {
+      const [ex] = replay(byName(name).events).exchanges();
+      expect(ex!.preflight?.observed, name).toBe('sent');
+      expect(ex!.error, name).toBe('net::ERR_FAILED');
+      expect(ex!.request.headers, name).toEqual([['origin', 'http://127.0.0.1:32943']]);
+    }
+  });
+
+  it('pairs parallel requests to one URL with their preflights first in, first out (par: 38→41, 39→42, 40→43)', () => {
+    const session = replay(byName('par').events);
+    expect(session.size).toBe(3);
+    const pairs = Object.fromEntries([...['38', '39', '40']].map((id) => [id, session.record(id)?.preflight?.requestId]));
+    expect(pairs).toEqual({ '38': '41', '39': '42', '40': '43' });
+  });
+
+  it('labels a preflight-needing request that sent none as cached while the earlier answer is fresh (h1 then h2)', () => {
+    const session = replay([...byName('h1').events, ...byName('h2').events.map((e) => ({ ...e, timeStamp: byName('h1').events[0]!.timeStamp + 500 }))]);
+    const h2 = session.exchanges().find((e) => e.id === '46')!;
+    expect(h2.preflight?.observed).toBe('cached');
+    expect(h2.preflight?.cacheExpiresAt).toBeGreaterThan(h2.startedAt);
+  });
+
+  it('labels it missing once the cache entry expired', () => {
+    const h1 = byName('h1').events;
+    const late = byName('h2').events.map((e) => ({ ...e, timeStamp: h1[0]!.timeStamp + 3 * 3600_000 }));
+    const session = replay([...h1, ...late]);
+    expect(session.exchanges().find((e) => e.id === '46')!.preflight?.observed).toBe('missing');
+  });
+
+  it('keeps the redirect chain of one requestId (g2)', () => {
+    const [ex] = replay(byName('g2').events).exchanges();
+    expect(ex!.redirects).toHaveLength(1);
+    expect(ex!.redirects[0]!.statusCode).toBe(302);
+    expect(ex!.redirects[0]!.location).toBe('/d-ok');
+    expect(ex!.response?.statusCode).toBe(200);
+  });
+
+  it('does not list same-origin requests', () => {
+    const same: CaptureEvent = { kind: 'send', requestId: '900', tabId: 1, frameId: 0, documentId: 'd', initiator: 'http://127.0.0.1:1', url: 'http://127.0.0.1:1/x', method: 'GET', type: 'xmlhttprequest', timeStamp: 1, headers: [] };
+    const session = replay([same, { ...same, kind: 'headers', statusCode: 200 } as CaptureEvent]);
+    expect(session.size).toBe(0);
+  });
+
+  it('lists a request that failed for a non-CORS reason without a preflight (refused)', () => {
+    const [ex] = replay(byName('refused').events).exchanges();
+    expect(ex!.error).toBe('net::ERR_CONNECTION_REFUSED');
+    expect(ex!.preflight).toBeNull();
+  });
+});
+
+describe('bounded session', () => {
+  const simple = (i: number): CaptureEvent => ({ kind: 'send', requestId: String(i), tabId: 1, frameId: 0, documentId: 'd', initiator: 'http://a.test', url: `http://b.test/${i}`, method: 'GET', type: 'xmlhttprequest', timeStamp: i, headers: [['origin', 'http://a.test']] });
+
+  it('drops the oldest exchanges over the cap and counts them', () => {
+    const session = new TabSession(1, 100);
+    for (let i = 0; i < 250; i++) session.handle(simple(i));
+    expect(session.size).toBe(100);
+    expect(session.dropped).toBe(150);
+    expect(session.exchanges()[0]!.id).toBe('150');
+    const { removed } = session.drainChanges();
+    expect(removed).toHaveLength(150);
+  });
+
+  it('resumes from its persisted state with nothing lost', () => {
+    const a = replay(byName('par').events.slice(0, 12));
+    expect(a.size).toBeGreaterThan(0);
+    expect(a.size).toBeLessThan(3);
+    const state = { ...a.meta(), records: a.exchanges().map((e) => a.record(e.id)!) };
+    const b = new TabSession(1, 10_000, JSON.parse(JSON.stringify(state)));
+    replay(byName('par').events.slice(12), b);
+    expect(b.size).toBe(3);
+    expect(b.record('40')?.preflight?.requestId).toBe('43');
+  });
+
+  it('counts, and never throws on, events it cannot use', () => {
+    const session = new TabSession(1, 10);
+    const bad = [
+      { ...simple(1), url: 'not a url' },
+      { ...simple(2), initiator: undefined },
+      { ...simple(3), headers: null as unknown as [] },
+      { ...simple(4), headers: Array.from({ length: 200 }, (_, i) => [`x-h${i}`, 'v'.repeat(64 * 1024)] as [string, string]) },
+      { ...simple(5), headers: [['x-bytes', '\u00ff\u0000\u0007é😀']] as [string, string][] },
+    ] as CaptureEvent[];
+    for (const ev of bad) expect(() => session.handle(ev)).not.toThrow();
+    expect(session.skipped['unparsable-url']).toBe(1);
+    expect(session.skipped['no-initiator']).toBe(1);
+    expect(() => session.exchanges()).not.toThrow();
+  });
+});

@@ -1,0 +1,417 @@
+import type { Message, PreflightObserved, Redirect } from '../cors/types';
+import { accessControlRequestHeaders, corsUnsafeRequestHeaderNames } from '../cors/request-headers';
+import { preflightReasons } from '../cors/preflight-required';
+import type { CaptureEvent, ErrorEvent, SendEvent } from './events';
+import type { Exchange } from './exchange';
+import { headerValue, originOf, sameHeaders } from './headers';
+import { claimPreflight, pairingKey, preflightMethodOf, type PendingPreflight } from './pairing';
+import { cacheEntryFor, preflightCacheMatch, pruneCache, type PreflightCacheEntry } from './preflight-cache';
+import { buildExchange } from './build-exchange';
+
+/** The capture's raw record of one exchange; serialisable, so a restarted worker resumes it. */
+export interface ExchangeRecord {
+  id: string;
+  tabId: number;
+  startedAt: number;
+  url: string;
+  currentUrl: string;
+  method: string;
+  initiatorOrigin: string;
+  resourceType: string;
+  request: Message | null;
+  redirects: Redirect[];
+  response: Message | null;
+  /** Only when an override changed what the server sent. */
+  finalResponse: Message | null;
+  error: string | null;
+  preflight: PendingPreflight | null;
+  /** How the browser satisfied a required preflight it did not send. */
+  preflightObserved: PreflightObserved | null;
+  cacheExpiresAt: number | null;
+}
+
+export type SkipReason = 'unparsable-url' | 'no-initiator' | 'extension-initiator' | 'orphan-preflight' | 'malformed-event';
+
+/** Everything needed to resume a session after the worker was stopped. */
+export interface SessionState {
+  tabId: number;
+  records: ExchangeRecord[];
+  waiting: PendingPreflight[];
+  cache: PreflightCacheEntry[];
+  /** Same-origin requests still in flight, by requestId (a redirect may make them cross-origin). */
+  ignored: Array<[string, IgnoredRequest]>;
+  dropped: number;
+  skipped: Partial<Record<SkipReason, number>>;
+  preserveLog: boolean;
+}
+
+/** What is kept of a same-origin request, in case a redirect takes it to another origin. */
+export interface IgnoredRequest {
+  url: string;
+  startedAt: number;
+  redirects: Redirect[];
+}
+
+export interface SessionChanges {
+  changed: string[];
+  removed: string[];
+}
+
+/** An unclaimed preflight older than this is dropped: its request never showed up (aborted, or missed). */
+const ORPHAN_PREFLIGHT_MS = 60_000;
+/** Same-origin requests are remembered only briefly, in case a redirect makes them cross-origin. */
+const IGNORED_MAX = 512;
+
+/**
+ * One tab's captured exchanges: pairs preflights with their requests, models the
+ * preflight cache, keeps at most `cap` exchanges (oldest dropped first, counted),
+ * and remembers what changed so the adapter can persist and broadcast just that.
+ */
+export class TabSession {
+  readonly tabId: number;
+  cap: number;
+  preserveLog: boolean;
+  dropped: number;
+  skipped: Partial<Record<SkipReason, number>>;
+  private records = new Map<string, ExchangeRecord>();
+  private built = new Map<string, Exchange>();
+  private waiting: PendingPreflight[];
+  /** preflight requestId → the pending preflight (waiting or claimed) */
+  private preflights = new Map<string, PendingPreflight>();
+  /** claimed preflight requestId → exchange id */
+  private preflightOwner = new Map<string, string>();
+  private cache: PreflightCacheEntry[];
+  private ignored: Map<string, IgnoredRequest>;
+  private changed = new Set<string>();
+  private removed = new Set<string>();
+
+  constructor(tabId: number, cap: number, state?: SessionState) {
+    this.tabId = tabId;
+    this.cap = cap;
+    this.preserveLog = state?.preserveLog ?? false;
+    this.dropped = state?.dropped ?? 0;
+    this.skipped = { ...(state?.skipped ?? {}) };
+    this.waiting = state ? [...state.waiting] : [];
+    this.cache = state ? [...state.cache] : [];
+    this.ignored = new Map(state?.ignored ?? []);
+    for (const p of this.waiting) this.preflights.set(p.requestId, p);
+    for (const r of state?.records ?? []) this.restore(r);
+  }
+
+  get size(): number {
+    return this.records.size;
+  }
+
+  /** Feed one browser event. Never throws: a malformed event is counted and skipped. */
+  handle(ev: CaptureEvent): void {
+    try {
+      switch (ev.kind) {
+        case 'send':
+          this.onSend(ev);
+          break;
+        case 'headers': {
+          const response: Message = { statusCode: ev.statusCode, headers: ev.headers };
+          const p = this.preflights.get(ev.requestId);
+          if (p) {
+            p.response = response;
+            this.touchPreflight(p);
+            break;
+          }
+          const location = headerValue(ev.headers, 'location');
+          const redirect = ev.statusCode >= 300 && ev.statusCode < 400 && location !== null;
+          const rec = this.records.get(ev.requestId);
+          if (!rec) {
+            if (redirect) this.ignored.get(ev.requestId)?.redirects.push({ statusCode: ev.statusCode, location, headers: ev.headers });
+            break;
+          }
+          if (redirect) {
+            rec.redirects.push({ statusCode: ev.statusCode, location, headers: ev.headers });
+          } else {
+            rec.response = response;
+          }
+          this.touch(rec);
+          break;
+        }
+        case 'completed': {
+          if (!ev.headers) break;
+          const p = this.preflights.get(ev.requestId);
+          if (p) {
+            if (p.response && !sameHeaders(p.response.headers, ev.headers)) {
+              p.finalResponse = { statusCode: ev.statusCode, headers: ev.headers };
+              this.touchPreflight(p);
+            }
+            break;
+          }
+          const rec = this.records.get(ev.requestId);
+          if (rec?.response && !sameHeaders(rec.response.headers, ev.headers)) {
+            rec.finalResponse = { statusCode: ev.statusCode, headers: ev.headers };
+            this.touch(rec);
+          }
+          break;
+        }
+        case 'error':
+          this.onError(ev);
+          break;
+      }
+    } catch {
+      this.skip('malformed-event');
+    }
+  }
+
+  private onSend(ev: SendEvent): void {
+    const requestedMethod = preflightMethodOf(ev.method, ev.headers);
+    const existing = this.records.get(ev.requestId);
+    if (requestedMethod !== null && !existing) {
+      if (!this.crossOrigin(ev, true)) return;
+      const p: PendingPreflight = {
+        requestId: ev.requestId,
+        key: pairingKey(ev, requestedMethod),
+        requestHeaderNames: headerValue(ev.headers, 'access-control-request-headers') ?? '',
+        startedAt: ev.timeStamp,
+        request: { headers: ev.headers },
+        response: null,
+        finalResponse: null,
+        error: null,
+      };
+      this.expireOrphans(ev.timeStamp);
+      this.waiting.push(p);
+      this.preflights.set(p.requestId, p);
+      return;
+    }
+    if (existing) {
+      // The same requestId again: the browser followed a redirect. A cross-origin redirect of a
+      // preflighted request brings a new preflight: the newest one governs what happens next.
+      existing.currentUrl = ev.url;
+      existing.request = { headers: ev.headers };
+      this.attachPreflight(existing, ev);
+      this.touch(existing);
+      return;
+    }
+    const before = this.ignored.get(ev.requestId);
+    if (before) {
+      // A same-origin request redirected to another origin is now a CORS request.
+      if (originOf(ev.url) === originOf(ev.initiator ?? '')) return;
+      this.ignored.delete(ev.requestId);
+    } else if (!this.crossOrigin(ev, false)) {
+      return;
+    }
+    const rec = this.create(ev);
+    if (before) {
+      rec.url = before.url;
+      rec.startedAt = before.startedAt;
+      rec.redirects = before.redirects;
+    }
+    rec.request = { headers: ev.headers };
+    this.attachPreflight(rec, ev);
+    this.add(rec);
+  }
+
+  private onError(ev: ErrorEvent): void {
+    const p = this.preflights.get(ev.requestId);
+    if (p) {
+      p.error = ev.error;
+      this.touchPreflight(p);
+      return;
+    }
+    const existing = this.records.get(ev.requestId);
+    if (existing) {
+      existing.error = ev.error;
+      this.touch(existing);
+      return;
+    }
+    const before = this.ignored.get(ev.requestId);
+    if (before) {
+      this.ignored.delete(ev.requestId);
+      // A same-origin request the browser refused to follow to another origin
+      // (mode "same-origin", or a redirect it would not take) concerns CORS too.
+      const page = originOf(ev.initiator ?? '');
+      if (!before.redirects.some((r) => originOf(new URL(r.location, before.url).href) !== page)) return;
+    } else if (!this.crossOrigin(ev, false)) {
+      // First sight of this request is its failure: it never sent headers, so
+      // either its preflight stopped it or it failed before reaching the network.
+      return;
+    }
+    const rec = this.create(ev);
+    if (before) {
+      rec.url = before.url;
+      rec.startedAt = before.startedAt;
+      rec.redirects = before.redirects;
+    }
+    rec.error = ev.error;
+    const claimed = claimPreflight(this.waiting, pairingKey(ev, ev.method), null, true);
+    if (claimed) this.own(rec, claimed);
+    this.add(rec);
+  }
+
+  /** Pair a request that was just sent with its preflight, or explain why none was sent. */
+  private attachPreflight(rec: ExchangeRecord, ev: SendEvent): void {
+    const required = preflightReasons(ev.method, ev.headers).length > 0;
+    const claimed = claimPreflight(this.waiting, pairingKey(ev, ev.method), accessControlRequestHeaders(ev.headers), required);
+    if (claimed) {
+      if (rec.preflight) this.preflightOwner.delete(rec.preflight.requestId);
+      this.own(rec, claimed);
+      // The request was sent after its preflight: the preflight passed and is now cached.
+      if (claimed.response) {
+        this.cache = pruneCache(this.cache, ev.timeStamp);
+        this.cache.push(cacheEntryFor(rec.initiatorOrigin, ev.url, ev.method, claimed.finalResponse ?? claimed.response, ev.timeStamp));
+        rec.cacheExpiresAt = this.cache[this.cache.length - 1]!.expiresAt;
+      }
+      return;
+    }
+    if (!required || rec.preflight) return;
+    const hit = preflightCacheMatch(this.cache, rec.initiatorOrigin, ev.url, ev.method, corsUnsafeRequestHeaderNames(ev.headers), ev.timeStamp);
+    rec.preflightObserved = hit ? 'cached' : 'missing';
+    rec.cacheExpiresAt = hit ? hit.expiresAt : null;
+  }
+
+  private own(rec: ExchangeRecord, p: PendingPreflight): void {
+    rec.preflight = p;
+    rec.preflightObserved = 'sent';
+    rec.startedAt = Math.min(rec.startedAt, p.startedAt);
+    this.preflightOwner.set(p.requestId, rec.id);
+  }
+
+  private create(ev: SendEvent | ErrorEvent): ExchangeRecord {
+    return {
+      id: ev.requestId,
+      tabId: ev.tabId,
+      startedAt: ev.timeStamp,
+      url: ev.url,
+      currentUrl: ev.url,
+      method: ev.method,
+      initiatorOrigin: originOf(ev.initiator ?? '')!,
+      resourceType: ev.type,
+      request: null,
+      redirects: [],
+      response: null,
+      finalResponse: null,
+      error: null,
+      preflight: null,
+      preflightObserved: null,
+      cacheExpiresAt: null,
+    };
+  }
+
+  /** Is this request cross-origin to the page that made it? Counts the reasons it cannot tell. */
+  private crossOrigin(ev: { requestId: string; url: string; initiator?: string | undefined; timeStamp: number }, preflight: boolean): boolean {
+    const target = originOf(ev.url);
+    if (target === null) return this.skip('unparsable-url');
+    if (!ev.initiator || ev.initiator === 'null') return this.skip('no-initiator');
+    if (ev.initiator.startsWith('chrome-extension:')) return this.skip('extension-initiator');
+    if (target !== originOf(ev.initiator)) return true;
+    if (!preflight) {
+      this.ignored.set(ev.requestId, { url: ev.url, startedAt: ev.timeStamp, redirects: [] });
+      if (this.ignored.size > IGNORED_MAX) this.ignored.delete(this.ignored.keys().next().value!);
+    }
+    return false;
+  }
+
+  private skip(reason: SkipReason): false {
+    this.skipped[reason] = (this.skipped[reason] ?? 0) + 1;
+    return false;
+  }
+
+  private expireOrphans(now: number): void {
+    while (this.waiting.length > 0 && now - this.waiting[0]!.startedAt > ORPHAN_PREFLIGHT_MS) {
+      const p = this.waiting.shift()!;
+      this.preflights.delete(p.requestId);
+      this.skip('orphan-preflight');
+    }
+  }
+
+  private add(rec: ExchangeRecord): void {
+    this.records.set(rec.id, rec);
+    this.touch(rec);
+    while (this.records.size > this.cap) {
+      const oldest = this.records.keys().next().value!;
+      this.forget(oldest);
+      this.dropped++;
+    }
+  }
+
+  private forget(id: string): void {
+    const rec = this.records.get(id);
+    if (!rec) return;
+    this.records.delete(id);
+    this.built.delete(id);
+    this.changed.delete(id);
+    this.removed.add(id);
+    if (rec.preflight) {
+      this.preflights.delete(rec.preflight.requestId);
+      this.preflightOwner.delete(rec.preflight.requestId);
+    }
+  }
+
+  private restore(rec: ExchangeRecord): void {
+    this.records.set(rec.id, rec);
+    if (rec.preflight) {
+      this.preflights.set(rec.preflight.requestId, rec.preflight);
+      this.preflightOwner.set(rec.preflight.requestId, rec.id);
+    }
+  }
+
+  private touch(rec: ExchangeRecord): void {
+    this.built.delete(rec.id);
+    this.changed.add(rec.id);
+  }
+
+  private touchPreflight(p: PendingPreflight): void {
+    const owner = this.preflightOwner.get(p.requestId);
+    const rec = owner === undefined ? undefined : this.records.get(owner);
+    if (rec) this.touch(rec);
+  }
+
+  /** The exchange as the report and the panel show it (analysed once per change). */
+  exchange(id: string): Exchange | undefined {
+    let ex = this.built.get(id);
+    if (ex) return ex;
+    const rec = this.records.get(id);
+    if (!rec) return undefined;
+    ex = buildExchange(rec);
+    this.built.set(id, ex);
+    return ex;
+  }
+
+  /** All exchanges, oldest first. */
+  exchanges(): Exchange[] {
+    const out: Exchange[] = [];
+    for (const id of this.records.keys()) out.push(this.exchange(id)!);
+    return out;
+  }
+
+  record(id: string): ExchangeRecord | undefined {
+    return this.records.get(id);
+  }
+
+  /** Forget every exchange (navigation without "preserve log", or the user's Clear). The preflight cache stays: the browser's does. */
+  clear(): void {
+    for (const id of [...this.records.keys()]) this.forget(id);
+    this.dropped = 0;
+    this.skipped = {};
+  }
+
+  /** What changed since the last call: ids to re-send and re-persist, ids to delete. */
+  drainChanges(): SessionChanges {
+    const out = { changed: [...this.changed], removed: [...this.removed] };
+    this.changed.clear();
+    this.removed.clear();
+    return out;
+  }
+
+  get dirty(): boolean {
+    return this.changed.size > 0 || this.removed.size > 0;
+  }
+
+  /** The small part of the state that is not per exchange. */
+  meta(): Omit<SessionState, 'records'> {
+    return {
+      tabId: this.tabId,
+      waiting: this.waiting,
+      cache: this.cache,
+      ignored: [...this.ignored],
+      dropped: this.dropped,
+      skipped: this.skipped,
+      preserveLog: this.preserveLog,
+    };
+  }
+}

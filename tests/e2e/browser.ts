@@ -1,0 +1,146 @@
+import { chromium, type BrowserContext, type CDPSession, type Page, type Worker } from 'playwright-core';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Requests, ResponseOf } from '../../src/shared/protocol';
+
+export const DIST = process.env.CORS_LENS_DIST ? resolve(process.env.CORS_LENS_DIST) : resolve(import.meta.dirname, '../../dist');
+export const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+
+/** The suite never skips for want of a browser: it says how to get one. */
+export function assertBrowser(): void {
+  if (!existsSync(CHROME)) {
+    throw new Error(`No Chromium at ${CHROME}. Install it with: apt-get install -y chromium (or set CHROME_PATH).`);
+  }
+  if (!existsSync(join(DIST, 'manifest.json'))) throw new Error(`No built extension in ${DIST}: run npm run build first.`);
+}
+
+export interface Launched {
+  context: BrowserContext;
+  extensionId: string;
+  worker: Worker;
+  /** An extension page, to speak the runtime-message API as any extension page can. */
+  automation: Page;
+  request<K extends keyof Requests>(type: K, body: Requests[K]['request']): Promise<ResponseOf<K>>;
+  tabIdOf(urlPrefix: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function launch(opts: { devtools?: boolean; extension?: boolean } = {}): Promise<Launched> {
+  assertBrowser();
+  const profile = mkdtempSync(join(tmpdir(), 'cors-lens-profile-'));
+  const extension = opts.extension ?? true;
+  const args = [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ];
+  if (extension) args.push(`--disable-extensions-except=${DIST}`, `--load-extension=${DIST}`);
+  if (opts.devtools) args.push('--auto-open-devtools-for-tabs');
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROME,
+    headless: true,
+    ignoreDefaultArgs: ['--disable-extensions'],
+    args,
+  });
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+  const extensionId = new URL(worker.url()).host;
+  const automation = await context.newPage();
+  await automation.goto(`chrome-extension://${extensionId}/src/options/options.html`);
+  const launched: Launched = {
+    context,
+    extensionId,
+    worker,
+    automation,
+    async request(type, body) {
+      return (await automation.evaluate((m) => chrome.runtime.sendMessage(m), { type, ...body })) as never;
+    },
+    async tabIdOf(urlPrefix) {
+      const id = await automation.evaluate(async (prefix) => {
+        const tabs = await chrome.tabs.query({});
+        return tabs.find((t) => t.url?.startsWith(prefix))?.id ?? null;
+      }, urlPrefix);
+      if (id === null) throw new Error(`no tab at ${urlPrefix}`);
+      return id;
+    },
+    async close() {
+      await context.close().catch(() => {});
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+  await waitFor(async () => (await launched.request('cors-lens/status', {})).ready, 'worker ready');
+  return launched;
+}
+
+export async function waitFor<T>(probe: () => Promise<T>, what: string, timeoutMs = 10_000): Promise<NonNullable<T>> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < end) {
+    try {
+      const v = await probe();
+      if (v) return v as NonNullable<T>;
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+export interface ChromeVerdict {
+  url: string;
+  /** After redirects. */
+  finalUrl: string;
+  method: string;
+  errorText: string | null;
+  corsError: string | null;
+  failedParameter: string | null;
+  preflight: boolean;
+}
+
+/** Chrome's own verdict for each request of a page, through the DevTools Protocol (the oracle). */
+export async function recordChromeVerdicts(page: Page): Promise<{ verdicts: Map<string, ChromeVerdict>; session: CDPSession }> {
+  const session = await page.context().newCDPSession(page);
+  const verdicts = new Map<string, ChromeVerdict>();
+  // A preflight's event can arrive before its request's: remember parents, join at the end.
+  const preflighted = new Set<string>();
+  session.on('Network.requestWillBeSent', (e) => {
+    if (e.initiator?.type === 'preflight') {
+      if (e.initiator.requestId) preflighted.add(e.initiator.requestId);
+      const parent = e.initiator.requestId ? verdicts.get(e.initiator.requestId) : undefined;
+      if (parent) parent.preflight = true;
+      return;
+    }
+    const known = verdicts.get(e.requestId);
+    if (known) known.finalUrl = e.request.url;
+    else {
+      verdicts.set(e.requestId, { url: e.request.url, finalUrl: e.request.url, method: e.request.method, errorText: null, corsError: null, failedParameter: null, preflight: preflighted.has(e.requestId) });
+    }
+  });
+  session.on('Network.loadingFailed', (e) => {
+    const v = verdicts.get(e.requestId);
+    if (!v) return;
+    v.errorText = e.errorText;
+    v.corsError = e.corsErrorStatus?.corsError ?? null;
+    v.failedParameter = e.corsErrorStatus?.failedParameter ?? null;
+  });
+  await session.send('Network.enable');
+  return { verdicts, session };
+}
+
+/** Stop the extension's service worker the way Chrome does when it idles. */
+export async function stopServiceWorker(l: Launched): Promise<void> {
+  const cdp = await l.context.newCDPSession(l.automation);
+  const versions: string[] = [];
+  cdp.on('ServiceWorker.workerVersionUpdated', (e) => {
+    for (const v of e.versions) if (v.runningStatus === 'running' && v.scriptURL.includes(l.extensionId)) versions.push(v.versionId);
+  });
+  await cdp.send('ServiceWorker.enable');
+  await waitFor(async () => versions.length > 0, 'running worker version', 5_000);
+  for (const versionId of new Set(versions)) await cdp.send('ServiceWorker.stopWorker', { versionId });
+  await cdp.detach();
+}

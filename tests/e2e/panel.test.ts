@@ -1,0 +1,244 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { CDPSession, Page } from 'playwright-core';
+import { startLab } from '../../lab/server.mjs';
+import { launch, waitFor, type Launched } from './browser';
+import type { SessionReport } from '../../src/report/schema';
+import type { Exchange } from '../../src/traffic/exchange';
+import { fixToCopy } from '../../src/panel/format';
+
+/**
+ * The CORS panel where users see it: DevTools (opened by --auto-open-devtools-for-tabs) on the lab
+ * page, its CORS panel shown through DevTools' own InspectorView, and the panel's iframe driven over
+ * the DevTools Protocol. Then the same panel popped out into a tab, for light and dark screenshots.
+ *
+ * How to test by hand: `npm start`, open DevTools on the lab page, click the CORS tab, "Run all".
+ */
+
+type Lab = Awaited<ReturnType<typeof startLab>>;
+const ARTIFACTS = join(import.meta.dirname, '../../test-artifacts');
+const run = promisify(execFile);
+
+/** A target (DevTools page, panel iframe) reached through the browser session: Target.sendMessageToTarget. */
+interface Remote {
+  targetId: string;
+  send<T = unknown>(method: string, params?: object): Promise<T>;
+  eval<T>(expression: string): Promise<T>;
+}
+
+async function attach(browser: CDPSession, targetId: string): Promise<Remote> {
+  const { sessionId } = await browser.send('Target.attachToTarget', { targetId, flatten: false });
+  let seq = 0;
+  const pending = new Map<number, (m: { result?: unknown; error?: { message: string } }) => void>();
+  browser.on('Target.receivedMessageFromTarget', (e) => {
+    if (e.sessionId !== sessionId) return;
+    const m = JSON.parse(e.message) as { id?: number; result?: unknown; error?: { message: string } };
+    if (m.id !== undefined) pending.get(m.id)?.(m);
+  });
+  const remote: Remote = {
+    targetId,
+    send: (method, params = {}) =>
+      new Promise((resolve, reject) => {
+        const id = ++seq;
+        pending.set(id, (m) => (pending.delete(id), m.error ? reject(new Error(`${method}: ${m.error.message}`)) : resolve(m.result as never)));
+        void browser.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) }).catch(reject);
+      }),
+    async eval<T>(expression: string) {
+      const r = await remote.send<{ result: { value: T }; exceptionDetails?: { exception?: { description?: string }; text: string } }>('Runtime.evaluate', {
+        expression,
+        awaitPromise: true,
+        returnByValue: true,
+      });
+      if (r.exceptionDetails) throw new Error(r.exceptionDetails.exception?.description ?? r.exceptionDetails.text);
+      return r.result.value;
+    },
+  };
+  return remote;
+}
+
+let lab: Lab;
+let l: Launched;
+let page: Page;
+let tabId: number;
+let report: SessionReport;
+let browserSession: CDPSession;
+let devtools: Remote;
+let panel: Remote;
+
+/** Show the CORS panel in every DevTools window, then find the one whose iframe is for our tab. */
+async function openRealPanel(): Promise<void> {
+  browserSession = await l.context.browser()!.newBrowserCDPSession();
+  const targets = async () => (await browserSession.send('Target.getTargets')).targetInfos;
+  const panelUrl = `chrome-extension://${l.extensionId}/src/panel/panel.html?tabId=${tabId}`;
+  const found = await waitFor(async () => {
+    for (const t of (await targets()).filter((x) => x.type === 'page' && x.url.startsWith('devtools://'))) {
+      const d = await attach(browserSession, t.targetId);
+      // DevTools' own module system: the same call the CORS tab's click makes.
+      await d.eval(`import('./ui/legacy/legacy.js').then((UI) => UI.InspectorView.InspectorView.instance().showPanel('chrome-extension://${l.extensionId}CORS')).then(() => true)`);
+    }
+    const frame = (await targets()).find((x) => x.type === 'iframe' && x.url === panelUrl);
+    return frame ? { frame, parent: frame.parentId ?? '' } : null;
+  }, 'the CORS panel iframe in DevTools', 20_000);
+  panel = await attach(browserSession, found.frame.targetId);
+  devtools = await attach(browserSession, found.parent);
+}
+
+/** The panel's own DOM, read inside the panel (the Exchange detail and rows are plain DOM). */
+const inPanel = <T>(body: string) => panel.eval<T>(`(async () => { ${body} })()`);
+const setFilter = (text: string) =>
+  inPanel(`const i = document.querySelector('[aria-label="Filter"]'); i.value = ${JSON.stringify(text)}; i.dispatchEvent(new Event('input', { bubbles: true })); await new Promise((r) => setTimeout(r, 50));`);
+const counts = () =>
+  inPanel<{ shown: number; total: number }>(`const c = document.querySelector('[data-testid=counters]'); return { shown: Number(c.dataset.shown), total: Number(c.dataset.total) };`);
+
+async function exportSession(): Promise<SessionReport> {
+  const r = await l.request('cors-lens/export', { tabId });
+  if ('error' in r) throw new Error(r.error);
+  return r;
+}
+
+const headerOf = (headers: Array<[string, string]>, name: string) => headers.find(([n]) => n === name)?.[1];
+const byScenario = (id: string): Exchange[] => report.exchanges.filter((e) => new URL(e.url).searchParams.get('s') === id);
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  lab = await startLab();
+  l = await launch({ devtools: true });
+  page = await l.context.newPage();
+  await page.goto(`${lab.originA}/`);
+  tabId = await l.tabIdOf(lab.originA);
+  await waitFor(async () => (await l.request('cors-lens/status', {})).tabs.includes(tabId), 'capture of the lab tab');
+  await page.evaluate(() => (window as unknown as { corsLab: { runAll(): Promise<unknown> } }).corsLab.runAll());
+  await new Promise((r) => setTimeout(r, 500));
+  report = await exportSession();
+  await openRealPanel();
+});
+
+afterAll(async () => {
+  await l?.close();
+  await lab?.close();
+});
+
+describe('the CORS panel inside the real DevTools', () => {
+  it('lists every captured exchange of the lab scenarios', async () => {
+    expect(report.exchanges.length).toBeGreaterThan(20);
+    await waitFor(async () => (await counts()).total === report.exchanges.length, 'the panel to list the session');
+    const names = await inPanel<string[]>(`return [...document.querySelectorAll('[role=row][data-id] .name')].map((c) => c.textContent);`);
+    expect(names.length).toBeGreaterThan(5);
+    expect(names.every((n) => n.includes('?s='))).toBe(true);
+    // DevTools' default theme, read from chrome.devtools.panels.themeName inside the real panel.
+    expect(await inPanel<string>(`return chrome.devtools.panels.themeName;`)).toBe('default');
+    expect(await inPanel<string>(`return document.documentElement.dataset.theme;`)).toBe('light');
+    const shot = await devtools.send<{ data: string }>('Page.captureScreenshot', { format: 'png' });
+    writeFileSync(join(ARTIFACTS, 'panel-devtools-list.png'), Buffer.from(shot.data, 'base64'));
+  });
+
+  it('opens a blocked exchange: finding title, Chrome error name and fix', async () => {
+    await setFilter('s=rule-header-disallowed');
+    expect((await counts()).shown).toBe(1);
+    await inPanel(`document.querySelector('[role=row][data-id]').click(); await new Promise((r) => setTimeout(r, 50));`);
+    const shot = await devtools.send<{ data: string }>('Page.captureScreenshot', { format: 'png' });
+    writeFileSync(join(ARTIFACTS, 'panel-devtools-detail.png'), Buffer.from(shot.data, 'base64'));
+    const detail = await inPanel<string>(`return document.querySelector('[aria-label="Exchange detail"]').textContent;`);
+    const [ex] = byScenario('rule-header-disallowed');
+    expect(ex?.verdict).toBe('blocked');
+    const first = ex!.findings.find((f) => f.severity === 'error')!;
+    // Chrome's own name for this block (lab/scenarios.mjs, checked against Chromium by lab/oracle.mjs).
+    expect(first.chromeCorsError).toBe('HeaderDisallowedByPreflightResponse');
+    expect(detail).toContain(first.title);
+    expect(detail).toContain('HeaderDisallowedByPreflightResponse');
+    expect(detail).toContain(first.fix.replace(/`/g, '')); // `code` spans are shown as <code>
+    await inPanel(`document.querySelector('[aria-label="Copy fix"]').click(); await new Promise((r) => setTimeout(r, 100));`);
+    expect(await inPanel<string>(`return window.__corsLensLastCopy;`)).toBe(fixToCopy(first.fix));
+    const decisive = await inPanel<string[]>(`return [...document.querySelectorAll('tr.decisive')].map((r) => r.dataset.header);`);
+    expect(decisive).toEqual(expect.arrayContaining(['origin', 'access-control-allow-origin']));
+    // Keyboard: Escape closes the detail.
+    await inPanel(`document.querySelector('[role=grid]').dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })); await new Promise((r) => setTimeout(r, 30));`);
+    expect(await inPanel<boolean>(`return document.querySelector('.detail') === null;`)).toBe(true);
+  });
+
+  it('filters to blocked only', async () => {
+    await setFilter('');
+    await inPanel(`document.querySelector('[data-toggle=blockedOnly]').click(); await new Promise((r) => setTimeout(r, 50));`);
+    const blocked = report.exchanges.filter((e) => e.verdict === 'blocked').length;
+    expect(blocked).toBeGreaterThan(5);
+    expect(await counts()).toEqual({ shown: blocked, total: report.exchanges.length });
+    const verdicts = await inPanel<string[]>(`return [...document.querySelectorAll('[role=row][data-id] .verdict')].map((c) => c.textContent);`);
+    expect(new Set(verdicts)).toEqual(new Set(['blocked']));
+    await inPanel(`document.querySelector('[data-toggle=blockedOnly]').click();`);
+  });
+
+  it('copies a preflight as curl that makes the lab server see the same OPTIONS', async () => {
+    const [ex] = byScenario('seed-gin-other-header');
+    expect(ex?.preflight?.observed).toBe('sent');
+    await setFilter('s=seed-gin-other-header');
+    await inPanel(`document.querySelector('[role=row][data-id]').click(); await new Promise((r) => setTimeout(r, 50));`);
+    await inPanel(`document.querySelector('[aria-label="Copy preflight as curl"]').click(); await new Promise((r) => setTimeout(r, 100));`);
+    const curl = await inPanel<string>(`return window.__corsLensLastCopy;`);
+    expect(curl).toMatch(/^curl -i -X OPTIONS '/);
+    const browserSaw = lab.log.find((r) => r.method === 'OPTIONS' && r.scenario === 'seed-gin-other-header');
+    expect(browserSaw).toBeTruthy();
+    lab.clearLog();
+    await run('bash', ['-c', `${curl} -sS -o /dev/null`]);
+    const curlSaw = lab.log.find((r) => r.method === 'OPTIONS' && r.scenario === 'seed-gin-other-header');
+    expect(curlSaw).toBeTruthy();
+    for (const h of ['origin', 'access-control-request-method', 'access-control-request-headers']) {
+      expect(curlSaw!.headers[h], h).toBe(browserSaw!.headers[h]);
+      expect(curlSaw!.headers[h], h).toBe(headerOf(ex!.preflight!.request.headers, h));
+    }
+    expect(`${curlSaw!.path}${curlSaw!.query}`).toBe(`${browserSaw!.path}${browserSaw!.query}`);
+    await setFilter('');
+  });
+});
+
+describe('the CORS panel popped out into a tab', () => {
+  let pop: Page;
+  beforeAll(async () => {
+    pop = await l.context.newPage();
+    await pop.setViewportSize({ width: 1280, height: 760 });
+    await pop.goto(`chrome-extension://${l.extensionId}/src/panel/panel.html?tabId=${tabId}`);
+    await pop.locator('[role=row][data-id]').first().waitFor();
+  });
+
+  it('opens itself from the DevTools panel (Pop out)', async () => {
+    const opened = l.context.waitForEvent('page', { timeout: 10_000 });
+    await inPanel(`document.querySelector('[aria-label="Pop out into a tab"]').click();`);
+    const tab = await opened;
+    await tab.waitForLoadState();
+    expect(tab.url()).toBe(`chrome-extension://${l.extensionId}/src/panel/panel.html?tabId=${tabId}`);
+    await tab.close();
+  });
+
+  for (const colorScheme of ['light', 'dark'] as const) {
+    it(`follows the ${colorScheme} colour scheme (screenshots)`, async () => {
+      // --auto-open-devtools-for-tabs opens DevTools on this tab too, and its frontend resets media
+      // emulation when it attaches: (re)apply the scheme right before each screenshot.
+      const shoot = async (name: string) => {
+        await pop.emulateMedia({ colorScheme });
+        await waitFor(async () => (await pop.evaluate(() => document.documentElement.dataset.theme)) === colorScheme, `${colorScheme} theme`);
+        await pop.screenshot({ path: join(ARTIFACTS, `panel-popout-${colorScheme}-${name}.png`) });
+      };
+      await pop.getByLabel('Filter').fill('');
+      await pop.locator('[role=grid]').evaluate((g) => (g.scrollTop = 0));
+      await shoot('list');
+      await pop.getByLabel('Filter').fill('s=seed-put-real-missing-acao');
+      await pop.locator('[role=row][data-id]').first().click();
+      await pop.getByLabel('Exchange detail').waitFor();
+      await shoot('detail');
+      await pop.keyboard.press('Escape');
+      await pop.getByLabel('Filter').fill('');
+    });
+  }
+
+  it('moves with the keyboard and opens with Enter', async () => {
+    await pop.locator('[role=grid]').focus();
+    await pop.keyboard.press('Home');
+    await pop.keyboard.press('ArrowDown');
+    const selected = await pop.locator('[role=row][aria-selected=true]').getAttribute('data-id');
+    expect(selected).toBe(report.exchanges.slice().sort((a, b) => a.startedAt - b.startedAt)[1]!.id);
+    await pop.keyboard.press('Enter');
+    expect(await pop.getByLabel('Exchange detail').getAttribute('data-id')).toBe(selected);
+  });
+});
