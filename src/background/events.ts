@@ -2,6 +2,7 @@ import type { HeaderList } from '../cors/types';
 import type { CaptureEvent } from '../traffic/events';
 
 type HttpHeaders = chrome.webRequest.HttpHeader[] | undefined;
+const utf8 = new TextDecoder('utf-8');
 
 /** Header names lower-cased; binary values decoded byte for byte so no header is lost. */
 export function headerList(headers: HttpHeaders): HeaderList {
@@ -9,7 +10,9 @@ export function headerList(headers: HttpHeaders): HeaderList {
   if (!headers) return out;
   for (const h of headers) {
     let value = h.value;
-    if (value === undefined && h.binaryValue) value = String.fromCharCode(...h.binaryValue.slice(0, 65_536));
+    // Chrome hands over bytes that are not UTF-8 as binaryValue; decoding them as UTF-8 turns the
+    // invalid bytes into U+FFFD, as Chrome itself does when it reports such a value.
+    if (value === undefined && h.binaryValue) value = utf8.decode(new Uint8Array(h.binaryValue));
     out.push([String(h.name).toLowerCase(), value ?? '']);
   }
   return out;

@@ -46,6 +46,14 @@ const entryCases: EntryCase[] = [
     failedParameter: '',
   },
   { id: 'no-cors-redirect-mode-not-follow', o: obs({ url: `${B}/r`, method: 'GET', mode: 'no-cors', redirects: [{ statusCode: 302, location: `${B}/s`, headers: [] }], ...failed }), failedParameter: '' },
+  { id: 'local-network-access-permission-denied', o: obs({ url: `${B}/x`, method: 'GET', request: get, error: 'net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS' }), failedParameter: '' },
+  {
+    id: 'local-network-access-permission-denied',
+    // As webRequest shows it: the preflight died with a bare net::ERR_FAILED before any answer.
+    o: obs({ url: `${B}/x`, method: 'PUT', preflight: { observed: 'sent', request: { headers: [['access-control-request-method', 'PUT']] }, response: null, error: 'net::ERR_FAILED' }, error: 'net::ERR_FAILED' }),
+    failedParameter: '',
+  },
+  { id: 'invalid-allow-origin-value', o: obs({ url: `${B}/x`, method: 'GET', request: get, response: msg(200, acao('http://a\uFFFD')), ...failed }), failedParameter: '' },
   { id: 'network-error', o: obs({ url: `${B}/x`, method: 'GET', request: get, error: 'net::ERR_NAME_NOT_RESOLVED' }), failedParameter: null, verdict: 'failed-before-cors' },
   { id: 'unexplained-cors-failure', o: obs({ url: `${B}/x`, method: 'GET', request: withCookie, response: msg(200, [...acao(A), ['access-control-allow-credentials', 'true']]), ...failed }), failedParameter: null },
   // warnings

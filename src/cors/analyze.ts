@@ -2,6 +2,7 @@
  * The engine's entry point: one observed exchange in, the verdict, the
  * findings (errors first) and the inferences out.
  */
+import { isLocalAddressHost } from './address-space';
 import { catalogueEntry, makeFinding } from './catalogue';
 import { baseParams, firstHit, type ExchangeContext, type Hit } from './evaluate';
 import { getHeader, hasHeader, splitList } from './header-list';
@@ -14,6 +15,8 @@ import { warningsFor } from './warnings';
 
 /** How Chrome reports every CORS failure to webRequest. */
 export const CORS_FAILURE_ERROR = 'net::ERR_FAILED';
+/** Chrome's error string when its local network access check refuses a request. */
+export const LOCAL_NETWORK_ERROR = 'net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS';
 
 /** Network errors that happen after the request was sent to the server. */
 const AFTER_SENT: ReadonlySet<string> = new Set([
@@ -135,6 +138,27 @@ export function analyzeExchange(o: Observation): Analysis {
   const { target, origin } = ctx;
   const reached = reachedServer(o);
   const cookie = cookieCredentials(o);
+
+  // Chrome's local network access check: reported as a CorsError, but decided by the
+  // address spaces and a permission, not by headers (measured: the error arrives on the
+  // request, or on its preflight when there is one).
+  // webRequest reports the preflight's failure as a bare net::ERR_FAILED with no response; into a
+  // private address that is only ever this check (a CORS failure of a preflight needs its answer).
+  const preflightDiedLocally =
+    o.preflight?.error === CORS_FAILURE_ERROR && !o.preflight.response && target !== null && isLocalAddressHost(new URL(target.href).hostname);
+  const lnaStage =
+    o.error === LOCAL_NETWORK_ERROR ? 'actual'
+    : o.error === CORS_FAILURE_ERROR && (o.preflight?.error === LOCAL_NETWORK_ERROR || preflightDiedLocally) ? 'preflight'
+    : null;
+  if (lnaStage !== null) {
+    return {
+      verdict: 'blocked',
+      findings: [makeFinding('local-network-access-permission-denied', { ...baseParams(ctx, target, null), stage: lnaStage }, '', lnaStage)],
+      credentials: cookie ?? { value: null, inferred: false, why: 'unknown: the request was stopped before any CORS rule applied' },
+      reachedServer: reached,
+      preflight,
+    };
+  }
 
   // A failure that is not CORS: another error string, on the request or its preflight.
   const pfError = o.preflight?.error ?? null;

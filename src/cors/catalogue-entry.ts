@@ -31,6 +31,8 @@ export interface FindingParams {
   location?: string;
   /** The browser's error string (`net::ERR_CONNECTION_REFUSED`). */
   error?: string;
+  /** Where the browser stopped the exchange, when a rule's wording depends on it. */
+  stage?: 'preflight' | 'actual' | 'redirect';
   /** A note where Chrome departs from the spec, added to the detail. */
   note?: string;
 }

@@ -116,9 +116,9 @@ export const otherEntries: readonly CatalogueEntry[] = [
     firefoxReason: null,
     spec: 'https://wicg.github.io/local-network-access/',
     title: 'Local network access permission denied',
-    reachable: false,
-    detail: (p) => withNote(`The user (or a policy) denied ${p.origin} permission to reach the local network, so the request to ${p.url} failed.`, p),
-    fix: () => 'Grant the site the local network access permission in the browser (not a server change).',
+    reachable: true,
+    detail: (p) => withNote(`${p.url} is on a more private network than the page ${p.origin} (local network access), and the page does not have the permission to reach it: the user or a policy denied it, or the browser did without asking (headless and automated browsers do). Chrome stopped the request${p.stage === 'preflight' ? ' at its preflight' : ''} before CORS headers could matter.`, p),
+    fix: () => 'Not a server header: grant the site the "local network access" permission (site settings), or serve the page and the API from the same kind of address (both public or both local).',
   },
   {
     id: 'network-error',

@@ -46,6 +46,15 @@ export function entryForChromeError(corsError: string): CatalogueEntry | null {
  * `stage` overrides the entry's (the CORS check on a redirect response).
  * @see https://fetch.spec.whatwg.org/#http-cors-protocol
  */
+/**
+ * Chrome reports `failedParameter` as UTF-8 text and leaves it empty when the header's
+ * bytes are not UTF-8 (measured: a lone 0xE9 in Allow-Origin). The capture decodes such
+ * bytes to U+FFFD, so a parameter holding one is reported the way Chrome does: empty.
+ */
+function reportedParameter(p: string | null): string | null {
+  return p !== null && p.includes('\uFFFD') ? '' : p;
+}
+
 export function makeFinding(id: string, params: FindingParams, failedParameter: string | null, stage?: Stage): Finding {
   const e = catalogueEntry(id);
   return {
@@ -53,7 +62,7 @@ export function makeFinding(id: string, params: FindingParams, failedParameter: 
     severity: e.severity,
     stage: stage ?? e.stage,
     chromeCorsError: e.chromeCorsError,
-    failedParameter,
+    failedParameter: reportedParameter(failedParameter),
     spec: e.spec,
     title: e.title,
     detail: e.detail(params),

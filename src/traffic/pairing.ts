@@ -58,7 +58,7 @@ export function claimPreflight(
   for (let i = 0; i < waiting.length; i++) {
     const p = waiting[i]!;
     if (p.key !== key) continue;
-    if (requestHeaderNames === null || p.requestHeaderNames === requestHeaderNames) {
+    if (requestHeaderNames !== null && p.requestHeaderNames === requestHeaderNames) {
       return waiting.splice(i, 1)[0]!;
     }
     if (fallback < 0) fallback = i;
@@ -67,4 +67,25 @@ export function claimPreflight(
   // otherwise a simple request could steal the preflight of a parallel one.
   if (fallback >= 0 && requiresPreflight) return waiting.splice(fallback, 1)[0]!;
   return null;
+}
+
+/**
+ * Take the preflight that stopped a request. Such a request is seen only as its error,
+ * with no headers to match on; of the preflights waiting for its URL and method, the one
+ * that failed (a network error, or an answer the CORS rules reject) is its own: a parallel
+ * request whose preflight passed is still about to be sent.
+ */
+export function claimFailedPreflight(
+  waiting: PendingPreflight[],
+  key: string,
+  /** Tests in order of confidence; the oldest for the key when none holds. */
+  failedBy: ReadonlyArray<(p: PendingPreflight) => boolean>,
+): PendingPreflight | null {
+  const candidates = waiting.map((p, i) => [p, i] as const).filter(([p]) => p.key === key);
+  if (candidates.length === 0) return null;
+  for (const failed of failedBy) {
+    const hit = candidates.find(([p]) => failed(p));
+    if (hit) return waiting.splice(hit[1], 1)[0]!;
+  }
+  return waiting.splice(candidates[0]![1], 1)[0]!;
 }

@@ -48,6 +48,28 @@ describe('pairing against the recorded Chromium traces', () => {
     expect(pairs).toEqual({ '38': '41', '39': '42', '40': '43' });
   });
 
+  it('pairs a request stopped by its preflight with the preflight that failed, not an older one that passed', () => {
+    const A = 'http://127.0.0.1:1';
+    const url = 'http://localhost:2/par';
+    const at = (requestId: string, t: number) => ({ requestId, tabId: 1, frameId: 0, documentId: 'd', initiator: A, url, type: 'xmlhttprequest', timeStamp: t });
+    const preflight = (id: string, h: string, t: number): CaptureEvent[] => [
+      { kind: 'send', ...at(id, t), method: 'OPTIONS', headers: [['access-control-request-method', 'PUT'], ['access-control-request-headers', h], ['origin', A]] },
+      { kind: 'headers', ...at(id, t + 1), method: 'OPTIONS', statusCode: 204, headers: [['access-control-allow-origin', A], ['access-control-allow-methods', 'PUT'], ['access-control-allow-headers', 'x-a, x-b']] },
+    ];
+    const put = (id: string, h: string, t: number): CaptureEvent => ({ kind: 'send', ...at(id, t), method: 'PUT', headers: [[h, '1'], ['origin', A]] });
+    // Order seen in Chromium: the three preflights answer, x-a is sent, x-c fails, then x-b is sent.
+    const session = replay([
+      ...preflight('11', 'x-a', 1), ...preflight('12', 'x-b', 2), ...preflight('13', 'x-c', 3),
+      put('1', 'x-a', 10),
+      { kind: 'error', ...at('3', 11), method: 'PUT', error: 'net::ERR_FAILED' },
+      put('2', 'x-b', 12),
+    ]);
+    expect(session.record('1')?.preflight?.requestId).toBe('11');
+    expect(session.record('2')?.preflight?.requestId).toBe('12');
+    expect(session.record('3')?.preflight?.requestId).toBe('13');
+    expect(session.exchange('3')?.findings[0]?.failedParameter).toBe('x-c');
+  });
+
   it('labels a preflight-needing request that sent none as cached while the earlier answer is fresh (h1 then h2)', () => {
     const session = replay([...byName('h1').events, ...byName('h2').events.map((e) => ({ ...e, timeStamp: byName('h1').events[0]!.timeStamp + 500 }))]);
     const h2 = session.exchanges().find((e) => e.id === '46')!;

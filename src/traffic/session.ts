@@ -4,7 +4,8 @@ import { preflightReasons } from '../cors/preflight-required';
 import type { CaptureEvent, ErrorEvent, SendEvent } from './events';
 import type { Exchange } from './exchange';
 import { headerValue, originOf, sameHeaders } from './headers';
-import { claimPreflight, pairingKey, preflightMethodOf, type PendingPreflight } from './pairing';
+import { claimFailedPreflight, claimPreflight, pairingKey, preflightMethodOf, type PendingPreflight } from './pairing';
+import { validatePreflightResponse } from '../cors/preflight-response';
 import { cacheEntryFor, preflightCacheMatch, pruneCache, type PreflightCacheEntry } from './preflight-cache';
 import { buildExchange } from './build-exchange';
 
@@ -28,6 +29,15 @@ export interface ExchangeRecord {
   /** How the browser satisfied a required preflight it did not send. */
   preflightObserved: PreflightObserved | null;
   cacheExpiresAt: number | null;
+}
+
+/** Would the browser have rejected this preflight's answer under this credentials mode? */
+function preflightFailed(p: PendingPreflight, origin: string, method: string, include: boolean): boolean {
+  if (p.error !== null) return true;
+  const response = p.finalResponse ?? p.response;
+  if (!response) return false;
+  const names = p.requestHeaderNames.split(',').filter((n) => n.length > 0);
+  return validatePreflightResponse(response, origin, include, method, names) !== null;
 }
 
 export type SkipReason = 'unparsable-url' | 'no-initiator' | 'extension-initiator' | 'orphan-preflight' | 'malformed-event';
@@ -238,7 +248,11 @@ export class TabSession {
       rec.redirects = before.redirects;
     }
     rec.error = ev.error;
-    const claimed = claimPreflight(this.waiting, pairingKey(ev, ev.method), null, true);
+    // Credentials mode "omit" first: under "include" nearly any preflight without Allow-Credentials fails.
+    const claimed = claimFailedPreflight(this.waiting, pairingKey(ev, ev.method), [
+      (p) => preflightFailed(p, rec.initiatorOrigin, ev.method, false),
+      (p) => preflightFailed(p, rec.initiatorOrigin, ev.method, true),
+    ]);
     if (claimed) this.own(rec, claimed);
     this.add(rec);
   }
