@@ -100,6 +100,12 @@ export interface ChromeVerdict {
   corsError: string | null;
   failedParameter: string | null;
   preflight: boolean;
+  /** The page's own x-* header names, lower-case and sorted: tells apart parallel requests to one URL. */
+  customHeaders: string;
+}
+
+export function customHeaderNames(names: Iterable<string>): string {
+  return [...names].map((n) => n.trim().toLowerCase()).filter((n) => n.startsWith('x-')).sort().join(',');
 }
 
 /** Chrome's own verdict for each request of a page, through the DevTools Protocol (the oracle). */
@@ -118,7 +124,7 @@ export async function recordChromeVerdicts(page: Page): Promise<{ verdicts: Map<
     const known = verdicts.get(e.requestId);
     if (known) known.finalUrl = e.request.url;
     else {
-      verdicts.set(e.requestId, { url: e.request.url, finalUrl: e.request.url, method: e.request.method, errorText: null, corsError: null, failedParameter: null, preflight: preflighted.has(e.requestId) });
+      verdicts.set(e.requestId, { url: e.request.url, finalUrl: e.request.url, method: e.request.method, errorText: null, corsError: null, failedParameter: null, preflight: preflighted.has(e.requestId), customHeaders: customHeaderNames(Object.keys(e.request.headers)) });
     }
   });
   session.on('Network.loadingFailed', (e) => {
