@@ -28,19 +28,78 @@ type Listeners = {
   completed: ((d: chrome.webRequest.OnCompletedDetails) => void) | null;
 };
 
+/** Key of the listener set registered at start-up, before the scope is known. */
+const EARLY = 'early';
+/** Start-up takes tens of milliseconds; a bound all the same, should storage hang. */
+const EARLY_MAX = 5_000;
+/** How long the start-up set outlives the first `apply`: events the browser dispatched to it alone are still on their way. */
+const EARLY_LINGER_MS = 250;
+
 export class Capture {
   private registered = new Map<string, Listeners>();
-  constructor(private readonly sink: (ev: CaptureEvent) => void) {}
+  /**
+   * Events delivered before the first `apply`, held until the scope is known. Chrome wakes a stopped
+   * worker for a webRequest event and dispatches it right after the script's first run: a listener
+   * added later (once storage said what to record) misses it and every event until then (measured:
+   * 2-4 requests per restart at one request per 20 ms). So the constructor, called at the worker's
+   * top level, registers one unfiltered set at once; the first `apply` replays what is in scope,
+   * registers the scoped sets, and retires the start-up set a moment later (events the browser sent
+   * it before it knew of the scoped sets are still arriving; `recent` drops the doubles meanwhile).
+   */
+  private early: CaptureEvent[] | null = [];
+  private recent: Set<string> | null = null;
+  private inScope: (ev: CaptureEvent) => boolean = () => false;
+
+  constructor(private readonly sink: (ev: CaptureEvent) => void) {
+    this.add(EARLY, { urls: ['<all_urls>'] }, false);
+  }
+
+  /** Every listener's events come here. */
+  private deliver(ev: CaptureEvent): void {
+    if (this.early) {
+      if (this.early.length < EARLY_MAX) this.early.push(ev);
+      return;
+    }
+    if (this.recent) {
+      // The start-up set and the scoped sets overlap: an event may come from both.
+      if (!this.inScope(ev)) return;
+      const key = `${ev.kind}|${ev.requestId}|${ev.timeStamp}|${ev.url}`;
+      if (this.recent.has(key)) return;
+      this.recent.add(key);
+    }
+    this.sink(ev);
+  }
 
   /** Make the registered listeners match the scope: one set per tab (a filter holds one tabId), or one unfiltered set. */
   apply(scope: CaptureScope): void {
+    const types = new Set<string>(scope.types);
+    const tabs = scope.tabs === null ? null : new Set(scope.tabs);
+    this.inScope = (ev) => types.has(ev.type) && (tabs === null || tabs.has(ev.tabId));
     const signature = `${scope.types.join(',')}|${scope.finalHeaders}`;
     const wanted = new Map<string, { tabId?: number }>();
     if (scope.tabs === null) wanted.set(`all|${signature}`, {});
     else for (const t of scope.tabs) wanted.set(`tab:${t}|${signature}`, { tabId: t });
-    for (const [key, l] of [...this.registered]) if (!wanted.has(key)) this.remove(key, l);
+    // New sets first, then the old ones go: the browser never has fewer listeners than needed.
     for (const [key, f] of wanted) {
       if (!this.registered.has(key)) this.add(key, { urls: ['<all_urls>'], types: scope.types, ...f }, scope.finalHeaders);
+    }
+    for (const [key, l] of [...this.registered]) if (key !== EARLY && !wanted.has(key)) this.remove(key, l);
+    if (this.early) {
+      const held = this.early;
+      this.early = null;
+      this.recent = new Set();
+      for (const ev of held) {
+        try {
+          this.deliver(ev);
+        } catch (e) {
+          console.warn('CORS Lens: event skipped', e);
+        }
+      }
+      setTimeout(() => {
+        const early = this.registered.get(EARLY);
+        if (early) this.remove(EARLY, early);
+        this.recent = null;
+      }, EARLY_LINGER_MS);
     }
   }
 
@@ -48,7 +107,7 @@ export class Capture {
     const safe = <D>(make: (d: D) => CaptureEvent) => (d: D) => {
       // A listener must never throw into the browser's event dispatch.
       try {
-        this.sink(make(d));
+        this.deliver(make(d));
       } catch (e) {
         console.warn('CORS Lens: event skipped', e);
       }

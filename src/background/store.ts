@@ -23,6 +23,7 @@ export class SessionStore {
   private dict = new HeaderDictionary();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private flushing: Promise<void> = Promise.resolve();
+  private lastFlush = 0;
   /** Storage entries that could not be read back, shown to the user rather than breaking the worker. */
   discarded = 0;
   cap: number;
@@ -119,12 +120,19 @@ export class SessionStore {
     await chrome.storage.session.remove(keys);
   }
 
+  /**
+   * Throttled, leading edge: after a quiet spell the first change is written at once, then at most
+   * one write per FLUSH_MS. A worker Chrome stops abruptly (update, crash, DevTools' "stop") loses at
+   * most the changes of the last window; one stopped for idling (30 s without events) loses nothing.
+   */
   schedule(): void {
     if (this.timer !== null) return;
+    const wait = Math.max(0, this.lastFlush + FLUSH_MS - Date.now());
     this.timer = setTimeout(() => {
       this.timer = null;
+      this.lastFlush = Date.now();
       void this.flush();
-    }, FLUSH_MS);
+    }, wait);
   }
 
   /** Broadcast and persist what changed. Serialised: one write at a time, in order. */

@@ -1,10 +1,11 @@
 import { Capture } from './capture';
 import { Ports, post } from './ports';
 import { SessionStore } from './store';
+import { Overrides } from './override';
 import { DEFAULT_SETTINGS, loadSettings, saveSettings, type Settings } from './settings';
 import { buildReport } from '../report/json';
-import { DEFAULT_REDACTED } from '../report/redact';
-import { PROTOCOL_VERSION, isToWorkerMessage, parsePortName, type RequestMessage, type WorkerStatus } from '../shared/protocol';
+import { exportSession, isExportFormat, redactionFor } from '../report/export';
+import { OVERRIDES_CHANGED, PROTOCOL_VERSION, isToWorkerMessage, parsePortName, type OverrideAnswer, type OverrideRequest, type RequestMessage, type WorkerStatus } from '../shared/protocol';
 
 /**
  * The service worker: records the tabs being inspected (or all tabs, when asked),
@@ -17,6 +18,7 @@ let settings: Settings = { ...DEFAULT_SETTINGS };
 const store = new SessionStore(DEFAULT_SETTINGS.cap);
 const ports = new Ports();
 const capture = new Capture((ev) => store.handle(ev));
+const overrides = new Overrides();
 /** Tabs recorded on request without DevTools (`cors-lens/capture` with a tab id). */
 const forcedTabs = new Set<number>();
 /** Tabs a previous worker was recording, kept until their DevTools reconnects (or a grace period ends). */
@@ -34,13 +36,15 @@ function recordedTabs(): number[] | null {
 
 function applyScope(): void {
   const tabs = recordedTabs();
-  capture.apply({ tabs, types: settings.resourceTypes, finalHeaders: false });
+  // While a local override is active, onCompleted shows the headers after its rules (finalResponse).
+  capture.apply({ tabs, types: settings.resourceTypes, finalHeaders: overrides.anyActive() });
   void chrome.storage.session.set({ scope: { tabs: tabs ?? [], forced: [...forcedTabs] } });
 }
 
 const ready: Promise<void> = (async () => {
   try {
     settings = await loadSettings();
+    await overrides.restore().catch((e: unknown) => console.warn('CORS Lens: could not restore overrides', e));
     store.cap = settings.cap;
     const scope = (await store.restore()) as { tabs?: unknown; forced?: unknown } | undefined;
     if (Array.isArray(scope?.tabs)) resumedTabs = new Set(scope.tabs.filter((t): t is number => typeof t === 'number'));
@@ -127,18 +131,61 @@ async function answer(m: RequestMessage): Promise<unknown> {
       await store.flush();
       const s = store.peek(m.tabId);
       const tab = await chrome.tabs.get(m.tabId).catch(() => null);
-      return buildReport({
+      if (m.format !== undefined && !isExportFormat(m.format)) return { error: 'format must be "json", "html" or "markdown"' };
+      const extra = Array.isArray(m.redactExtra) ? m.redactExtra.filter((n): n is string => typeof n === 'string') : [];
+      const input = {
         exchanges: s ? s.exchanges() : [],
         tab: { id: m.tabId, url: tab?.url ?? '' },
         browser: navigator.userAgent,
         exportedAt: new Date().toISOString(),
-        redact: DEFAULT_REDACTED,
-      });
+        redact: redactionFor(m.redact !== false, extra),
+      };
+      return m.format === undefined || m.format === 'json' ? buildReport(input) : exportSession(input, m.format);
     }
+    case 'cors-lens/override':
+      return overrideRequest(m);
     default:
       return { error: `unknown request ${(m as { type: string }).type}` };
   }
 }
+
+async function overrideRequest(m: OverrideRequest): Promise<OverrideAnswer | { error: string }> {
+  const ok = (): OverrideAnswer => ({ ok: true, overrides: overrides.list() });
+  switch (m.action) {
+    case 'list':
+      return ok();
+    case 'clear':
+      await overrides.clear();
+      return ok();
+    case 'remove':
+      await overrides.remove(String(m.id));
+      return ok();
+    case 'add':
+    case 'plan': {
+      if (typeof m.tabId !== 'number' || typeof m.exchangeId !== 'string') return { error: 'tabId (a number) and exchangeId are required' };
+      await store.flush();
+      const ex = store.peek(m.tabId)?.exchanges().find((e) => e.id === m.exchangeId);
+      if (!ex) return { ok: false, reason: 'not-found', why: `No exchange ${m.exchangeId} in tab ${m.tabId}.`, serverFix: null, overrides: overrides.list() };
+      if (m.action === 'plan') {
+        const a = overrides.plan(ex);
+        return a.ok ? { ok: true, plan: a.plan, overrides: overrides.list() } : { ...a, overrides: overrides.list() };
+      }
+      const minutes = typeof m.minutes === 'number' && Number.isFinite(m.minutes) ? m.minutes : undefined;
+      const expose = Array.isArray(m.expose) ? m.expose.filter((x): x is string => typeof x === 'string') : [];
+      return overrides.add(m.tabId, ex, { onlyThisTab: m.onlyThisTab === true, minutes, expose });
+    }
+    default:
+      return { error: 'action must be add, plan, remove, clear or list' };
+  }
+}
+
+overrides.listen(ready);
+overrides.onChange = () => {
+  if (isReady) applyScope();
+  chrome.runtime.sendMessage({ type: OVERRIDES_CHANGED, overrides: overrides.list() }).catch(() => {
+    // No extension page is open: nobody to tell.
+  });
+};
 
 function status(): WorkerStatus {
   const sessions: Record<number, number> = {};
@@ -156,6 +203,7 @@ function status(): WorkerStatus {
 
 chrome.tabs.onRemoved.addListener((tabId) => {
   forcedTabs.delete(tabId);
+  void ready.then(() => overrides.tabClosed(tabId));
   void ready.then(() => store.drop(tabId)).then(() => applyScope());
 });
 

@@ -154,7 +154,7 @@ export function analyzeExchange(o: Observation): Analysis {
     return {
       verdict: 'blocked',
       findings: [makeFinding('local-network-access-permission-denied', { ...baseParams(ctx, target, null), stage: lnaStage }, '', lnaStage)],
-      credentials: cookie ?? { value: null, inferred: false, why: 'unknown: the request was stopped before any CORS rule applied' },
+      credentials: cookie ?? { value: null, inferred: false, why: 'the request was stopped before any CORS rule applied' },
       reachedServer: reached,
       preflight,
     };
@@ -169,7 +169,7 @@ export function analyzeExchange(o: Observation): Analysis {
     return {
       verdict: 'failed-before-cors',
       findings: [makeFinding('network-error', { ...baseParams(ctx, target, null), error: netError }, null, stage)],
-      credentials: cookie ?? { value: null, inferred: false, why: 'unknown: the request failed before any CORS rule applied' },
+      credentials: cookie ?? { value: null, inferred: false, why: 'the request failed before any CORS rule applied' },
       reachedServer: reached,
       preflight,
     };
@@ -238,7 +238,7 @@ export function analyzeExchange(o: Observation): Analysis {
     if (blockedByBrowser) {
       verdict = 'blocked';
       if (omitHit) {
-        credentials = { value: null, inferred: true, why: 'unknown: the failure happens whatever the credentials mode' };
+        credentials = { value: null, inferred: true, why: 'the failure happens whatever the credentials mode' };
         include = null;
         const f = toFinding(omitHit);
         // Both modes fail; if they fail on different rules, say which one Chrome reports with credentials.
@@ -255,7 +255,7 @@ export function analyzeExchange(o: Observation): Analysis {
           include = true;
           errors = [toFinding(incHit)];
         } else {
-          credentials = { value: null, inferred: true, why: 'unknown: no credentials mode explains the failure' };
+          credentials = { value: null, inferred: true, why: 'no credentials mode explains the failure' };
           include = null;
           errors = [makeFinding('unexplained-cors-failure', baseParams(ctx, target, null), null)];
         }
@@ -264,7 +264,7 @@ export function analyzeExchange(o: Observation): Analysis {
       verdict = 'allowed';
       if (omitHit) {
         // Neither mode explains why the browser let it through: keep the browser's word.
-        credentials = { value: null, inferred: true, why: 'unknown: the browser allowed a response the rules reject under either credentials mode' };
+        credentials = { value: null, inferred: true, why: 'the browser allowed a response the rules reject under either credentials mode' };
         include = null;
         errors = [demote(omitHit)];
       } else {
@@ -280,7 +280,7 @@ export function analyzeExchange(o: Observation): Analysis {
       }
     } else {
       verdict = 'unknown';
-      credentials = { value: null, inferred: true, why: 'unknown: the request has not finished' };
+      credentials = { value: null, inferred: true, why: 'the request has not finished' };
       include = null;
       errors = omitHit && omitHit.stage === 'preflight' ? [toFinding(omitHit)] : [];
     }

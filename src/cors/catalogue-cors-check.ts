@@ -40,7 +40,8 @@ function make(stage: Stage, base: Omit<CatalogueEntry, 'id' | 'stage' | 'chromeC
     chromeCorsError: pre ? `Preflight${base.chrome}` : base.chrome,
     firefoxReason: base.firefoxReason,
     spec: base.spec,
-    title: pre ? `Preflight: ${base.title.charAt(0).toLowerCase()}${base.title.slice(1)}` : base.title,
+    // Header names keep their capitals ("Access-Control-…"); only a plain first word is lowered.
+    title: pre ? `Preflight: ${/^[A-Z][a-z]+-/.test(base.title) ? base.title : base.title.charAt(0).toLowerCase() + base.title.slice(1)}` : base.title,
     reachable: true,
     detail: base.detail,
     fix: base.fix,

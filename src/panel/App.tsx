@@ -7,6 +7,12 @@ import { moveSelection, navAction } from './nav';
 import { Toolbar } from './Toolbar';
 import { ExchangeTable } from './ExchangeTable';
 import { Detail } from './Detail';
+import { ExportMenu } from './ExportMenu';
+import { downloadText, tabUrl } from './download';
+import { exportSession, redactionFor, type ExportFormat } from '../report/export';
+import { parseReport } from '../report/import';
+import type { SessionReport } from '../report/schema';
+import type { Exchange } from '../traffic/exchange';
 
 interface Props {
   tabId: number;
@@ -31,10 +37,15 @@ export function App({ tabId, connect, popOut = defaultPopOut, now }: Props) {
     return () => conn.current?.close();
   }, [tabId]);
 
-  const all = useMemo(() => exchangesOf(state), [state.order, state.byId]);
+  // A report opened from a file replaces the live view, read-only, until "Back to live capture".
+  const [imported, setImported] = useState<{ name: string; report: SessionReport; byId: Map<string, Exchange> } | null>(null);
+  const [menuStatus, setMenuStatus] = useState('');
+  const live = useMemo(() => exchangesOf(state), [state.order, state.byId]);
+  const all = imported ? imported.report.exchanges : live;
+  const byId = imported ? imported.byId : state.byId;
   const shown = useMemo(() => applyFilter(all, filter), [all, filter]);
   const blocked = useMemo(() => blockedCount(all), [all]);
-  const selected = selectedId !== null ? state.byId.get(selectedId) : undefined;
+  const selected = selectedId !== null ? byId.get(selectedId) : undefined;
   // A cleared or dropped exchange cannot stay open.
   useEffect(() => {
     if (selectedId !== null && !selected) {
@@ -62,13 +73,44 @@ export function App({ tabId, connect, popOut = defaultPopOut, now }: Props) {
           dispatch({ type: 'local/preserve-log', on });
           conn.current?.send({ type: 'preserve-log', on });
         }}
-        onClear={() => conn.current?.send({ type: 'clear' })}
+        onClear={() => (imported ? setImported(null) : conn.current?.send({ type: 'clear' }))}
         onPopOut={popOut ? () => popOut(tabId) : null}
         counters={state.counters}
         blocked={blocked}
         shown={shown.length}
         total={all.length}
-      />
+      >
+        <ExportMenu
+          status={menuStatus}
+          onExport={(format: ExportFormat, redact: boolean, extra: string[]) => {
+            void (imported ? Promise.resolve(imported.report.tab.url) : tabUrl(tabId)).then((url) => {
+              const file = exportSession(
+                { exchanges: all, tab: { id: imported?.report.tab.id ?? tabId, url }, browser: navigator.userAgent, exportedAt: new Date().toISOString(), redact: redactionFor(redact, extra) },
+                format,
+              );
+              downloadText(file.fileName, file.mime, file.text);
+              setMenuStatus(`Saved ${file.fileName}`);
+            });
+          }}
+          onImport={(name, text) => {
+            const parsed = parseReport(text);
+            if (!parsed.ok) {
+              setMenuStatus(`Not opened: ${parsed.error}`);
+              return;
+            }
+            setImported({ name, report: parsed.report, byId: new Map(parsed.report.exchanges.map((e) => [e.id, e])) });
+            setMenuStatus(`Opened ${name}`);
+          }}
+        />
+      </Toolbar>
+      {imported && (
+        <div class="banner imported" role="status">
+          <span>
+            Viewing <b>{imported.name}</b>, read-only: {imported.report.exchanges.length} exchanges from {imported.report.tab.url || 'an unknown page'}, exported {imported.report.exportedAt}.
+          </span>
+          <button type="button" onClick={() => setImported(null)}>Back to live capture</button>
+        </div>
+      )}
       {all.length === 0 ? (
         <div class="empty" role="status">
           <p>No cross-origin requests yet. Reload the page to capture its requests.</p>

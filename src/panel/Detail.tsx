@@ -4,6 +4,8 @@ import { curlForPreflight, curlForRequest } from './curl';
 import { decisiveHeaders } from './headers';
 import { fixToCopy } from './format';
 import { copyText } from './clipboard';
+import { exchangeMarkdown } from '../report/markdown';
+import { DEFAULT_REDACTED, redactExchange } from '../report/redact';
 import { Findings } from './Findings';
 import { Facts } from './Facts';
 import { MessageView } from './MessageView';
@@ -43,6 +45,9 @@ export function Detail({ ex, onClose, now = Date.now }: Props) {
           )}
           <button type="button" onClick={() => copy('request as curl', curlForRequest(ex))} aria-label="Copy request as curl">
             Copy request as curl
+          </button>
+          <button type="button" onClick={() => copy('exchange as Markdown', exchangeMarkdown(redactExchange(ex, new Set(DEFAULT_REDACTED))))} aria-label="Copy as Markdown">
+            Copy as Markdown
           </button>
           {fix && (
             <button type="button" onClick={() => copy('fix', fix)} aria-label="Copy fix">

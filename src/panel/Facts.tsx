@@ -22,8 +22,9 @@ function preflightText(ex: Exchange, now: number): string {
 
 function credentialsText(ex: Exchange): string {
   const c = ex.credentials;
-  const value = c.value ?? 'unknown';
-  return `${value}${c.inferred ? ' (inferred)' : ''}${c.why ? `: ${c.why}` : ''}`;
+  // "Inferred" qualifies a value; an unknown value just says why it is unknown.
+  const value = c.value === null ? 'unknown' : `${c.value}${c.inferred ? ' (inferred)' : ''}`;
+  return `${value}${c.why ? `: ${c.why}` : ''}`;
 }
 
 /** The facts of an exchange, as a definition list. `now` is passed in so tests are deterministic. */

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import type { Filter } from './filter';
 import type { SessionCounters } from '../shared/protocol';
 
@@ -12,6 +13,8 @@ interface Props {
   blocked: number;
   shown: number;
   total: number;
+  /** More controls (the Export menu), before Pop out. */
+  children?: ComponentChildren;
 }
 
 type Toggle = 'blockedOnly' | 'preflightedOnly' | 'warningsOnly';
@@ -63,6 +66,7 @@ export function Toolbar(p: Props) {
         {' · '}
         <span data-counter="dropped" title="Dropped as the oldest over the session cap">{p.counters.dropped} dropped</span>
       </span>
+      {p.children}
       {p.onPopOut && (
         <button type="button" onClick={p.onPopOut} aria-label="Pop out into a tab" title="Open this panel in its own tab">
           Pop out

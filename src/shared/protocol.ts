@@ -1,5 +1,7 @@
 import type { Exchange } from '../traffic/exchange';
 import type { SessionReport } from '../report/schema';
+import type { OverridePlan } from '../cors/override';
+import type { ExportedFile, ExportFormat } from '../report/export';
 
 /** Bump whenever a backwards-breaking change is made to any message below. */
 export const PROTOCOL_VERSION = 1;
@@ -41,8 +43,54 @@ export type ToPanelMessage = PortMessage<ToPanel>;
 /** One-shot `runtime.sendMessage` requests (automation, export) and their answers. */
 export interface Requests {
   'cors-lens/capture': { request: { scope: 'all' | number; on: boolean }; response: { ok: true; scope: 'all' | number[] } };
-  'cors-lens/export': { request: { tabId: number; format?: 'json' }; response: SessionReport | { error: string } };
+  /**
+   * The session report. Without `format` (or with 'json') the answer is the report itself (schema 1);
+   * 'html' and 'markdown' answer the rendered file. Secrets are redacted unless `redact` is false;
+   * `redactExtra` names more headers to hide.
+   */
+  'cors-lens/export': {
+    request: { tabId: number; format?: ExportFormat; redact?: boolean; redactExtra?: string[] };
+    response: SessionReport | ExportedFile | { error: string };
+  };
   'cors-lens/status': { request: Record<never, never>; response: WorkerStatus };
+  /** Local override (declarativeNetRequest session rules): try a fix before the server changes. */
+  'cors-lens/override': { request: OverrideRequest; response: OverrideAnswer | { error: string } };
+}
+
+/** `plan` answers what `add` would do, without doing it. */
+export type OverrideRequest =
+  | { action: 'add'; tabId: number; exchangeId: string; onlyThisTab?: boolean; minutes?: number; expose?: string[] }
+  | { action: 'plan'; tabId: number; exchangeId: string }
+  | { action: 'remove'; id: string }
+  | { action: 'clear' }
+  | { action: 'list' };
+
+/** One active override, as the panel shows it. */
+export interface OverrideView {
+  id: string;
+  pageOrigin: string;
+  targetOrigin: string;
+  tabId: number;
+  onlyThisTab: boolean;
+  createdAt: number;
+  expiresAt: number;
+  /** Headers set on OPTIONS responses, names lower-case. */
+  preflight: Array<{ name: string; value: string }>;
+  /** Headers set on the other responses. */
+  actual: Array<{ name: string; value: string }>;
+  credentialsAssumed: boolean;
+  ruleIds: number[];
+}
+
+export type OverrideAnswer =
+  | { ok: true; overrides: OverrideView[]; added?: OverrideView; plan?: OverridePlan }
+  | { ok: false; reason: 'not-blocked' | 'cannot' | 'not-found'; why: string; serverFix: string | null; overrides: OverrideView[] };
+
+/** Worker → every extension page (runtime.sendMessage broadcast): the active overrides changed. */
+export const OVERRIDES_CHANGED = 'cors-lens/overrides-changed';
+export interface OverridesChanged {
+  type: typeof OVERRIDES_CHANGED;
+  overrides: OverrideView[];
 }
 export type RequestMessage = { [K in keyof Requests]: { type: K } & Requests[K]['request'] }[keyof Requests];
 export type ResponseOf<K extends keyof Requests> = Requests[K]['response'];

@@ -22,7 +22,8 @@ export function observationOf(rec: ExchangeRecord): Observation {
     url: rec.url,
     method: rec.method,
     initiatorOrigin: rec.initiatorOrigin,
-    mode: modeOf(rec.request),
+    // A request stopped by its preflight never sent its Sec-Fetch-Mode; only mode "cors" sends preflights.
+    mode: modeOf(rec.request) ?? (rec.preflight ? 'cors' : null),
     request: rec.request,
     redirects: rec.redirects,
     preflight: p

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Requests, ResponseOf } from '../../src/shared/protocol';
+import type { SessionReport } from '../../src/report/schema';
 
 export const DIST = process.env.CORS_LENS_DIST ? resolve(process.env.CORS_LENS_DIST) : resolve(import.meta.dirname, '../../dist');
 export const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
@@ -149,4 +150,12 @@ export async function stopServiceWorker(l: Launched): Promise<void> {
   await waitFor(async () => versions.length > 0, 'running worker version', 5_000);
   for (const versionId of new Set(versions)) await cdp.send('ServiceWorker.stopWorker', { versionId });
   await cdp.detach();
+}
+
+/** A tab's session report through the documented export API. */
+export async function exportReport(l: Launched, tabId: number): Promise<SessionReport> {
+  const r = await l.request('cors-lens/export', { tabId });
+  if ('error' in r) throw new Error(r.error);
+  if (!('exchanges' in r)) throw new Error('export without a format must answer the JSON report');
+  return r;
 }

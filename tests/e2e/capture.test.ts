@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startLab } from '../../lab/server.mjs';
-import { customHeaderNames, launch, recordChromeVerdicts, stopServiceWorker, waitFor, type ChromeVerdict, type Launched } from './browser';
+import { customHeaderNames, launch, recordChromeVerdicts, stopServiceWorker, waitFor, type ChromeVerdict, type Launched, exportReport } from './browser';
 import type { SessionReport } from '../../src/report/schema';
 import type { Exchange } from '../../src/traffic/exchange';
 
@@ -25,11 +25,7 @@ const scenarioOf = (url: string): string | null => {
   }
 };
 
-async function exportSession(): Promise<SessionReport> {
-  const r = await l.request('cors-lens/export', { tabId });
-  if ('error' in r) throw new Error(r.error);
-  return r;
-}
+const exportSession = (): Promise<SessionReport> => exportReport(l, tabId);
 
 beforeAll(async () => {
   lab = await startLab();

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { CDPSession, Page } from 'playwright-core';
 import { startLab } from '../../lab/server.mjs';
-import { launch, waitFor, type Launched } from './browser';
+import { launch, waitFor, type Launched, exportReport } from './browser';
 import type { SessionReport } from '../../src/report/schema';
 import type { Exchange } from '../../src/traffic/exchange';
 import { fixToCopy } from '../../src/panel/format';
@@ -93,11 +93,7 @@ const setFilter = (text: string) =>
 const counts = () =>
   inPanel<{ shown: number; total: number }>(`const c = document.querySelector('[data-testid=counters]'); return { shown: Number(c.dataset.shown), total: Number(c.dataset.total) };`);
 
-async function exportSession(): Promise<SessionReport> {
-  const r = await l.request('cors-lens/export', { tabId });
-  if ('error' in r) throw new Error(r.error);
-  return r;
-}
+const exportSession = (): Promise<SessionReport> => exportReport(l, tabId);
 
 const headerOf = (headers: Array<[string, string]>, name: string) => headers.find(([n]) => n === name)?.[1];
 const byScenario = (id: string): Exchange[] => report.exchanges.filter((e) => new URL(e.url).searchParams.get('s') === id);

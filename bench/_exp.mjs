@@ -1,0 +1,12 @@
+import { launchBrowser, extensionWorker, sleep } from './lib/browser.mjs';
+const t0 = Date.now();
+const b = await launchBrowser({ extension: '/tmp/cors-lens-bench/ext', devtools: true });
+console.log('launched', Date.now() - t0, b.pid);
+const w = await extensionWorker(b.cdp);
+console.log('worker', Date.now() - t0, w);
+const { targetId } = await b.cdp.send('Target.createTarget', { url: 'about:blank?x=1' });
+await sleep(1500);
+console.log((await b.cdp.targets()).map(t => [t.type, t.url.slice(0, 90), t.attached]));
+console.log(await b.cdp.evalIn(w.targetId, `(async()=>({l: chrome.webRequest.onSendHeaders.hasListeners(), tabs: (await chrome.tabs.query({})).map(t=>[t.id,t.url])}))()`));
+await b.close();
+console.log('closed', Date.now() - t0);

@@ -1,0 +1,346 @@
+/**
+ * Local override: the response headers that would make a blocked exchange pass
+ * the browser's CORS checks, and the declarativeNetRequest session rules that add
+ * them, scoped to one page origin and one target origin.
+ *
+ * Header rules can change headers, never a status or a redirect: a preflight
+ * answered with a non-2xx status, a redirected preflight, a network error or a
+ * Local Network Access refusal cannot be fixed this way (measured on Chromium 156:
+ * a 404 preflight with fixed headers stays blocked, as PreflightInvalidStatus).
+ * @see https://fetch.spec.whatwg.org/#http-cors-protocol
+ */
+import { getHeader, parseTokenList } from './header-list';
+import { isCorsSafelistedMethod, normalizeMethod } from './methods';
+import type { Credentials, Finding, Message, PreflightObserved, Redirect, Verdict } from './types';
+
+/** What an override is computed from: an exchange as the report carries it (structurally). */
+export interface OverrideSubject {
+  url: string;
+  method: string;
+  initiatorOrigin: string | null;
+  resourceType: string;
+  redirects: readonly Redirect[];
+  credentials: Credentials;
+  preflight: null | { required: boolean; observed: PreflightObserved; request: Message; response: Message | null; error: string | null };
+  response: Message | null;
+  error: string | null;
+  verdict: Verdict;
+  findings: readonly Finding[];
+}
+
+/** One response header the override sets (name lower-case, as DNR and the capture use). */
+export interface HeaderLine {
+  name: string;
+  value: string;
+}
+
+/** What the server must answer, in library terms: the input of the server snippets. */
+export interface ServerCors {
+  origin: string;
+  credentials: boolean;
+  /** Every method to allow ([] when only safelisted methods are used). */
+  methods: string[];
+  /** Every request header to allow. */
+  headers: string[];
+  expose: string[];
+  /** Whether the target answers preflights for this page. */
+  preflight: boolean;
+}
+
+export interface OverridePlan {
+  pageOrigin: string;
+  targetOrigin: string;
+  /** Headers set on OPTIONS (preflight) responses; empty when the preflight needs nothing. */
+  preflight: HeaderLine[];
+  /** Headers set on every other response; empty when the actual response needs nothing. */
+  actual: HeaderLine[];
+  /** True when the actual request was never sent, so its headers were predicted, not read. */
+  actualPredicted: boolean;
+  /** True when the credentials mode is unknown and the plan assumes "include" (it works either way). */
+  credentialsAssumed: boolean;
+  server: ServerCors;
+  /** The error findings the plan answers. */
+  findingIds: string[];
+}
+
+export type OverrideAnswer =
+  | { ok: true; plan: OverridePlan }
+  | { ok: false; reason: 'not-blocked' | 'cannot'; why: string; serverFix: string | null };
+
+/** Error findings whose cause is a header a rule can set. Everything else is refused. */
+export const FIXABLE_BY_HEADERS: ReadonlySet<string> = new Set([
+  'missing-allow-origin',
+  'wildcard-origin-with-credentials',
+  'multiple-allow-origin-values',
+  'invalid-allow-origin-value',
+  'allow-origin-mismatch',
+  'invalid-allow-credentials',
+  'preflight-missing-allow-origin',
+  'preflight-wildcard-origin-with-credentials',
+  'preflight-multiple-allow-origin-values',
+  'preflight-invalid-allow-origin-value',
+  'preflight-allow-origin-mismatch',
+  'preflight-invalid-allow-credentials',
+  'invalid-allow-methods',
+  'invalid-allow-headers',
+  'method-not-allowed-by-preflight',
+  'header-not-allowed-by-preflight',
+  'authorization-not-covered-by-wildcard',
+]);
+
+/** Why a finding cannot be fixed by header rules, in the user's words. */
+const WHY_NOT: Record<string, string> = {
+  'preflight-invalid-status': 'the preflight was answered with a non-2xx status, and a header rule cannot change a status',
+  'preflight-redirect': 'the preflight was answered with a redirect, and a header rule cannot turn a redirect into an answer',
+  'redirect-contains-credentials': 'the request was redirected to a URL with credentials, which no header can allow',
+  'network-error': 'the request failed before any CORS check (a network error)',
+  'local-network-access-permission-denied': 'Local Network Access was refused, which is a permission, not a header',
+  'insecure-local-network': 'Local Network Access needs a secure context, which is not a header',
+  'invalid-local-network-access': 'Local Network Access was refused, which is not a header',
+  'preflight-missing-allow-external': 'a Private Network Access preflight failed, which this override does not handle',
+  'preflight-invalid-allow-external': 'a Private Network Access preflight failed, which this override does not handle',
+  'disallowed-by-mode': 'the request mode forbids the request before it is sent',
+  'cors-disabled-scheme': 'the URL scheme does not support CORS',
+  'no-cors-redirect-mode-not-follow': 'the request mode and redirect mode conflict before any response',
+  'invalid-response': 'the response is opaque, which no header changes',
+};
+
+const ORIGIN = 'access-control-allow-origin';
+const CREDENTIALS = 'access-control-allow-credentials';
+const METHODS = 'access-control-allow-methods';
+const HEADERS = 'access-control-allow-headers';
+const EXPOSE = 'access-control-expose-headers';
+
+function httpOrigin(url: string | null): string | null {
+  if (url === null) return null;
+  try {
+    const u = new URL(url);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
+    return u.origin;
+  } catch {
+    return null;
+  }
+}
+
+/** The server's list as tokens, or [] when absent or unparsable (then it is replaced, not merged). */
+function tokensOf(headers: Message | null, name: string): { tokens: string[]; valid: boolean } {
+  const parsed = parseTokenList(getHeader(headers?.headers, name));
+  return parsed === null ? { tokens: [], valid: false } : { tokens: parsed, valid: true };
+}
+
+/** `a` followed by the items of `b` it lacks (compared case-insensitively when asked). */
+function union(a: readonly string[], b: readonly string[], ci: boolean): string[] {
+  const key = (s: string) => (ci ? s.toLowerCase() : s);
+  const seen = new Set(a.map(key));
+  const out = [...a];
+  for (const x of b) {
+    if (seen.has(key(x))) continue;
+    seen.add(key(x));
+    out.push(x);
+  }
+  return out;
+}
+
+/**
+ * The Allow-Origin / Allow-Credentials lines a response needs to pass the CORS check.
+ * @see https://fetch.spec.whatwg.org/#concept-cors-check
+ */
+function corsCheckLines(response: Message | null, origin: string, include: boolean, predicted: boolean): HeaderLine[] {
+  const out: HeaderLine[] = [];
+  const values = (response?.headers ?? []).filter(([n]) => n === ORIGIN).map(([, v]) => v.trim());
+  // Step 2-4: exactly one value, `*` only without credentials, else byte-equal to the origin.
+  const originOk = values.length === 1 && (values[0] === origin || (values[0] === '*' && !include));
+  // Never `*`: the page's origin is right with and without credentials.
+  if (predicted || !originOk) out.push({ name: ORIGIN, value: origin });
+  // Step 5: with credentials, Allow-Credentials must be exactly `true`.
+  if (include && (predicted || getHeader(response?.headers, CREDENTIALS) !== 'true')) out.push({ name: CREDENTIALS, value: 'true' });
+  return out;
+}
+
+/**
+ * The headers that make `subject` pass, or why an override cannot.
+ * `expose` lists response headers the page wants to read (Access-Control-Expose-Headers).
+ * @see https://fetch.spec.whatwg.org/#cors-preflight-fetch-0
+ */
+export function planOverride(subject: OverrideSubject, expose: readonly string[] = []): OverrideAnswer {
+  const errors = subject.findings.filter((f) => f.severity === 'error');
+  const serverFix = errors[0]?.fix ?? null;
+  if (subject.verdict !== 'blocked' || errors.length === 0) {
+    return { ok: false, reason: 'not-blocked', why: 'The browser did not block this exchange: there is nothing to override.', serverFix };
+  }
+  const cannot = (why: string): OverrideAnswer => ({ ok: false, reason: 'cannot', why: `A local override cannot fix this: ${why}. Fix it on the server.`, serverFix });
+  for (const f of errors) {
+    if (!FIXABLE_BY_HEADERS.has(f.id)) return cannot(WHY_NOT[f.id] ?? `${f.title.charAt(0).toLowerCase()}${f.title.slice(1)} is not caused by a missing or wrong header`);
+    if (f.stage === 'redirect') return cannot('the failing response is a redirect, and the override covers direct answers only');
+  }
+  if (subject.redirects.length > 0) return cannot('the request was redirected, and the override covers direct answers only');
+  const pageOrigin = httpOrigin(subject.initiatorOrigin);
+  if (pageOrigin === null || pageOrigin !== subject.initiatorOrigin) return cannot('the page has no http(s) origin to allow');
+  const targetOrigin = httpOrigin(subject.url);
+  if (targetOrigin === null) return cannot('the target is not an http(s) URL');
+  const p = subject.preflight;
+  const status = p?.response?.statusCode;
+  if (p && p.observed === 'sent' && p.error !== null) return cannot(`the preflight failed (${p.error})`);
+  if (p && p.observed === 'sent' && p.response && (status === undefined || status < 200 || status > 299)) {
+    return cannot(`the preflight was answered ${status ?? 'without a status'}, and a header rule cannot change a status (Chrome then reports PreflightInvalidStatus)`);
+  }
+
+  // Unknown credentials (the failure happens either way): plan for "include", which also
+  // works without credentials (the exact origin, Allow-Credentials: true, no `*` in lists).
+  const include = subject.credentials.value !== 'omit-or-same-origin';
+  const method = normalizeMethod(p ? (getHeader(p.request.headers, 'access-control-request-method') ?? subject.method) : subject.method);
+  const requested = p ? (parseTokenList(getHeader(p.request.headers, 'access-control-request-headers')) ?? []).map((h) => h.toLowerCase()) : [];
+
+  const preflight: HeaderLine[] = [];
+  const server: ServerCors = { origin: pageOrigin, credentials: subject.credentials.value === 'include', methods: [], headers: [], expose: [], preflight: p !== null };
+  if (p) {
+    // A preflight that was not sent (answered from the cache) passed: it needs nothing.
+    const sent = p.observed === 'sent' && p.response !== null;
+    const r = sent ? p.response : null;
+    if (sent) preflight.push(...corsCheckLines(r, pageOrigin, include, false));
+    // Step 7.3-7.5 of the preflight fetch: the method and every requested header must be allowed.
+    const m = tokensOf(r, METHODS);
+    const serverMethods = m.tokens.filter((t) => t !== '*' || !include);
+    const methodOk = isCorsSafelistedMethod(method) || serverMethods.includes(method) || (!include && m.tokens.includes('*'));
+    server.methods = union(serverMethods, isCorsSafelistedMethod(method) ? [] : [method], false);
+    if (sent && (!m.valid || !methodOk)) preflight.push({ name: METHODS, value: union(serverMethods, [method], false).join(', ') });
+    const h = tokensOf(r, HEADERS);
+    const serverHeaders = h.tokens.filter((t) => t !== '*' || !include);
+    const allowed = new Set(h.tokens.map((t) => t.toLowerCase()));
+    const wildcard = !include && allowed.has('*');
+    const missing = requested.filter((x) => !allowed.has(x) && !(wildcard && x !== 'authorization'));
+    server.headers = union(serverHeaders.filter((t) => t !== '*'), requested, true);
+    if (sent && (!h.valid || missing.length > 0)) preflight.push({ name: HEADERS, value: union(serverHeaders, missing, true).join(', ') });
+  }
+
+  // The actual request: its response is known when it was sent, else predicted (it must carry the origin too).
+  const actualPredicted = subject.response === null;
+  const actual = corsCheckLines(subject.response, pageOrigin, include, actualPredicted);
+  const wanted = expose.map((x) => x.trim()).filter((x) => x.length > 0 && parseTokenList(x) !== null);
+  if (wanted.length > 0) {
+    const current = tokensOf(subject.response, EXPOSE).tokens;
+    server.expose = union(current.filter((t) => t !== '*' || !include), wanted, true);
+    actual.push({ name: EXPOSE, value: server.expose.join(', ') });
+  }
+  const credentialsAssumed = subject.credentials.value === null;
+  const plan: OverridePlan = { pageOrigin, targetOrigin, preflight, actual, actualPredicted, credentialsAssumed, server, findingIds: errors.map((f) => f.id) };
+  assertPlanSafe(plan);
+  return { ok: true, plan };
+}
+
+/** A plan for the same origin pair that asks for everything either asks for (lists merged). */
+export function mergePlans(a: OverridePlan, b: OverridePlan): OverridePlan {
+  if (a.pageOrigin !== b.pageOrigin || a.targetOrigin !== b.targetOrigin) throw new Error('cors-lens: plans for different origin pairs');
+  const mergeLines = (x: HeaderLine[], y: HeaderLine[]): HeaderLine[] => {
+    const out = x.map((l) => ({ ...l }));
+    for (const l of y) {
+      const have = out.find((o) => o.name === l.name);
+      if (!have) out.push({ ...l });
+      else if (l.name === METHODS || l.name === HEADERS || l.name === EXPOSE) {
+        have.value = union(have.value.split(',').map((s) => s.trim()), l.value.split(',').map((s) => s.trim()), l.name !== METHODS).join(', ');
+      }
+    }
+    return out;
+  };
+  const server: ServerCors = {
+    origin: a.server.origin,
+    credentials: a.server.credentials || b.server.credentials,
+    methods: union(a.server.methods, b.server.methods, false),
+    headers: union(a.server.headers, b.server.headers, true),
+    expose: union(a.server.expose, b.server.expose, true),
+    preflight: a.server.preflight || b.server.preflight,
+  };
+  const plan: OverridePlan = {
+    pageOrigin: a.pageOrigin,
+    targetOrigin: a.targetOrigin,
+    preflight: mergeLines(a.preflight, b.preflight),
+    actual: mergeLines(a.actual, b.actual),
+    actualPredicted: a.actualPredicted || b.actualPredicted,
+    credentialsAssumed: a.credentialsAssumed || b.credentialsAssumed,
+    server,
+    findingIds: union(a.findingIds, b.findingIds, false),
+  };
+  // With credentials anywhere, both sides need Allow-Credentials once the origin is set.
+  assertPlanSafe(plan);
+  return plan;
+}
+
+function assertPlanSafe(plan: OverridePlan): void {
+  for (const l of [...plan.preflight, ...plan.actual]) {
+    if (l.name === ORIGIN && l.value !== plan.pageOrigin) throw new Error(`cors-lens: override would allow ${l.value}, not the page's origin`);
+    if (/[\r\n\0]/.test(l.value)) throw new Error('cors-lens: header value with a line break');
+  }
+}
+
+/** The declarativeNetRequest rule shape this module produces (a subset of chrome.declarativeNetRequest.Rule). */
+export interface DnrRule {
+  id: number;
+  priority: number;
+  action: { type: 'modifyHeaders'; responseHeaders: Array<{ header: string; operation: 'set'; value: string }> };
+  condition: {
+    urlFilter: string;
+    requestDomains: string[];
+    initiatorDomains: string[];
+    resourceTypes: string[];
+    requestMethods?: string[];
+    excludedRequestMethods?: string[];
+    tabIds?: number[];
+  };
+}
+
+/** Types whose requests CORS applies to, as DNR names them; `xmlhttprequest` covers fetch, XHR and preflights. */
+const DNR_TYPES: ReadonlySet<string> = new Set(['xmlhttprequest', 'script', 'stylesheet', 'image', 'font', 'media', 'other']);
+
+/**
+ * The session rules for a plan: one for OPTIONS responses (the preflight) and one
+ * for every other method, each scoped to the page's host as initiator and anchored
+ * to the target origin (scheme, host and port). Ids are handed in.
+ */
+export function overrideRules(plan: OverridePlan, ids: { preflight: number; actual: number }, opts: { tabId?: number; resourceType?: string } = {}): DnrRule[] {
+  const target = new URL(plan.targetOrigin);
+  const page = new URL(plan.pageOrigin);
+  const types = ['xmlhttprequest'];
+  if (opts.resourceType && opts.resourceType !== 'xmlhttprequest' && DNR_TYPES.has(opts.resourceType)) types.push(opts.resourceType);
+  const base = {
+    // `|` anchors the filter at the start of the URL; the trailing `/` ends the origin (no longer port or host).
+    urlFilter: `|${plan.targetOrigin}/`,
+    requestDomains: [target.hostname],
+    initiatorDomains: [page.hostname],
+    resourceTypes: types,
+    ...(opts.tabId !== undefined ? { tabIds: [opts.tabId] } : {}),
+  };
+  const set = (lines: HeaderLine[]) => lines.map((l) => ({ header: l.name, operation: 'set' as const, value: l.value }));
+  const rules: DnrRule[] = [];
+  if (plan.preflight.length > 0) {
+    rules.push({ id: ids.preflight, priority: 1, action: { type: 'modifyHeaders', responseHeaders: set(plan.preflight) }, condition: { ...base, requestMethods: ['options'] } });
+  }
+  if (plan.actual.length > 0) {
+    rules.push({ id: ids.actual, priority: 1, action: { type: 'modifyHeaders', responseHeaders: set(plan.actual) }, condition: { ...base, excludedRequestMethods: ['options'] } });
+  }
+  for (const r of rules) assertRuleScoped(r, plan);
+  return rules;
+}
+
+/**
+ * Safety: a rule is for exactly one initiator and one target origin, and never allows
+ * every origin. Throws otherwise (a programming error, never a user error).
+ */
+export function assertRuleScoped(rule: DnrRule, plan: { pageOrigin: string; targetOrigin: string }): void {
+  const c = rule.condition;
+  const fail = (why: string) => {
+    throw new Error(`cors-lens: unsafe override rule ${rule.id}: ${why}`);
+  };
+  if (c.initiatorDomains.length !== 1 || c.initiatorDomains[0] !== new URL(plan.pageOrigin).hostname) fail('not exactly one initiator domain');
+  if (c.requestDomains.length !== 1 || c.requestDomains[0] !== new URL(plan.targetOrigin).hostname) fail('not exactly one request domain');
+  if (c.urlFilter !== `|${plan.targetOrigin}/` || /[*^]/.test(plan.targetOrigin)) fail('target not anchored to one origin');
+  if (!c.resourceTypes.includes('xmlhttprequest')) fail('preflights (xmlhttprequest) not covered');
+  for (const h of rule.action.responseHeaders) {
+    if (h.header === ORIGIN && (h.value === '*' || h.value !== plan.pageOrigin)) fail(`Allow-Origin ${h.value}`);
+    if (h.operation !== 'set') fail('only set');
+  }
+}
+
+/** `Access-Control-Allow-Origin` for display. */
+export function displayHeaderName(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_m, sep: string, c: string) => sep + c.toUpperCase());
+}
