@@ -160,6 +160,36 @@ describe('capture in real Chromium, DevTools open on the lab page', () => {
   });
 });
 
+describe('session life cycle', () => {
+  it('starts a new session when the page navigates, unless Preserve log is on, and frees it when the tab closes', async () => {
+    const p = await l.context.newPage();
+    await p.goto(`${lab.originA}/?life`);
+    const id = await l.tabIdOf(`${lab.originA}/?life`);
+    await waitFor(async () => (await l.request('cors-lens/status', {})).tabs.includes(id), 'capture of the second tab');
+    const run = () => p.evaluate((n) => (window as unknown as { corsLab: { run(id: string, o: object): Promise<unknown> } }).corsLab.run('seed-gin-simple-get', { nonce: n }), String(Math.random()));
+    const count = async () => (await exportReport(l, id)).exchanges.length;
+    await run();
+    await waitFor(async () => (await count()) === 1, 'one exchange');
+    await p.reload();
+    await waitFor(async () => (await count()) === 0, 'cleared by the navigation');
+
+    // Preserve log, as a user ticks it in the panel.
+    const panel = await l.context.newPage();
+    await panel.goto(`chrome-extension://${l.extensionId}/src/panel/panel.html?tabId=${id}`);
+    await panel.getByRole('checkbox', { name: 'Preserve log' }).check();
+    await run();
+    await waitFor(async () => (await count()) === 1, 'one exchange again');
+    await p.reload();
+    await p.evaluate(() => (window as unknown as { corsLab: { ready: Promise<unknown> } }).corsLab.ready);
+    await run();
+    await waitFor(async () => (await count()) === 2, 'kept across the navigation');
+    await panel.close();
+
+    await p.close();
+    await waitFor(async () => !(id in (await l.request('cors-lens/status', {})).sessions), 'session freed');
+  });
+});
+
 describe('capture scope', () => {
   it('registers no webRequest listener and captures nothing with DevTools closed', async () => {
     const b = await launch({ devtools: false });
