@@ -18,6 +18,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { scenarioById, scenarios, expand, originVars, resolveScenarios } from './scenarios.mjs';
+import { perfRoutes } from './perf-pages.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -86,6 +87,8 @@ export async function startLab(opts = {}) {
   let vars = {};
   /** @type {string} */
   let scenariosJson = '';
+  // bench/ pages and endpoints under /perf/ (lab/perf-pages.mjs).
+  const perf = perfRoutes(origins);
 
   /** @param {ServerName} name */
   const handlerFor = (name) => /** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res */ (req, res) => {
@@ -117,6 +120,7 @@ export async function startLab(opts = {}) {
    */
   function route(name, req, res, url, method) {
     const path = url.pathname;
+    if (perf.handle(name, req, res, url, method)) return;
     if (name === 'A') {
       if (path === '/' && method === 'GET') return send(res, 200, [['Content-Type', 'text/html; charset=utf-8'], ['Cache-Control', 'no-store']], labHtml);
       if (path === '/lab.js' && method === 'GET') return send(res, 200, [['Content-Type', 'text/javascript; charset=utf-8'], ['Cache-Control', 'no-store']], labJs);
@@ -217,6 +221,7 @@ export async function startLab(opts = {}) {
     origins,
     scenarios: resolved,
     log,
+    perf,
     clearLog() { log.length = 0; },
     async close() {
       await Promise.all(Object.values(servers).map((s) => new Promise((resolve) => {

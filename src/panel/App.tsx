@@ -7,6 +7,7 @@ import { moveSelection, navAction } from './nav';
 import { Toolbar } from './Toolbar';
 import { ExchangeTable } from './ExchangeTable';
 import { Detail } from './Detail';
+import { Overrides } from './Overrides';
 import { ExportMenu } from './ExportMenu';
 import { downloadText, tabUrl } from './download';
 import { exportSession, redactionFor, type ExportFormat } from '../report/export';
@@ -111,6 +112,7 @@ export function App({ tabId, connect, popOut = defaultPopOut, now }: Props) {
           <button type="button" onClick={() => setImported(null)}>Back to live capture</button>
         </div>
       )}
+      <Overrides tabId={tabId} />
       {all.length === 0 ? (
         <div class="empty" role="status">
           <p>No cross-origin requests yet. Reload the page to capture its requests.</p>
@@ -131,7 +133,7 @@ export function App({ tabId, connect, popOut = defaultPopOut, now }: Props) {
           onKeyDown={onKeyDown}
         />
       )}
-      {open && selected && <Detail ex={selected} onClose={() => setOpen(false)} now={now} />}
+      {open && selected && <Detail ex={selected} onClose={() => setOpen(false)} now={now} tabId={imported ? undefined : tabId} />}
     </div>
   );
 }

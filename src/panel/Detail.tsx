@@ -9,11 +9,14 @@ import { DEFAULT_REDACTED, redactExchange } from '../report/redact';
 import { Findings } from './Findings';
 import { Facts } from './Facts';
 import { MessageView } from './MessageView';
+import { TryFix } from './TryFix';
 
 interface Props {
   ex: Exchange;
   onClose: () => void;
   now?: () => number;
+  /** The inspected tab: enables "Try fix" (a local override). */
+  tabId?: number;
 }
 
 /** The first error finding's fix: the smallest change on the server. */
@@ -23,7 +26,7 @@ export function fixOf(ex: Exchange): string | null {
 }
 
 /** The selected exchange: findings first (the answer), then the facts, then preflight and request side by side. */
-export function Detail({ ex, onClose, now = Date.now }: Props) {
+export function Detail({ ex, onClose, now = Date.now, tabId }: Props) {
   const decisive = useMemo(() => decisiveHeaders(ex), [ex]);
   const [copied, setCopied] = useState<string | null>(null);
   const preflightCurl = curlForPreflight(ex);
@@ -64,6 +67,7 @@ export function Detail({ ex, onClose, now = Date.now }: Props) {
       </header>
       <div class="detail-body">
         <Findings findings={ex.findings} />
+        {tabId !== undefined && <TryFix ex={ex} tabId={tabId} now={now} />}
         <Facts ex={ex} now={now()} />
         <div class="sides">
           {ex.preflight && (

@@ -63,7 +63,15 @@ export function ExchangeTable({ exchanges, selectedId, onSelect, onKeyDown }: Pr
               <div role="gridcell">{r.method}</div>
               <div role="gridcell" title={ex.error ?? r.status}>{r.status}</div>
               <div role="gridcell">{r.preflight}</div>
-              <div role="gridcell" class="verdict">{r.verdict}</div>
+              <div role="gridcell" class="verdict">
+                {r.verdict}
+                {(ex.finalResponse || ex.preflight?.finalResponse) && (
+                  <span class="overridden" title="Headers changed by a local override: this is not what the server sent">
+                    {' '}
+                    (override)
+                  </span>
+                )}
+              </div>
               <div role="gridcell" class="col-finding" title={r.finding}>{r.finding}</div>
               <div role="gridcell" class="col-time">{r.time}</div>
             </div>

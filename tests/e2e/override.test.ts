@@ -1,0 +1,211 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { startLab } from '../../lab/server.mjs';
+import { launch, recordChromeVerdicts, stopServiceWorker, waitFor, type ChromeVerdict, type Launched } from './browser';
+import type { SessionReport } from '../../src/report/schema';
+import type { Exchange } from '../../src/traffic/exchange';
+import type { OverrideAnswer } from '../../src/shared/protocol';
+
+/**
+ * Local override in real Chromium: "Try fix" adds declarativeNetRequest session rules, and
+ * Chrome's own verdict (DevTools Protocol) for the same request turns from blocked to allowed;
+ * turned off, it is blocked again. How to test by hand: npm start, open DevTools on the lab page,
+ * run rule-missing-allow-origin, open it in the CORS panel, click "Try fix", run it again.
+ */
+type Lab = Awaited<ReturnType<typeof startLab>>;
+
+let lab: Lab;
+let l: Launched;
+let page: Page;
+let tabId: number;
+let verdicts: Map<string, ChromeVerdict>;
+let runs = 0;
+
+async function exportSession(): Promise<SessionReport> {
+  const r = await l.request('cors-lens/export', { tabId });
+  if ('error' in r) throw new Error(String(r.error));
+  return r as SessionReport;
+}
+
+/** Runs a lab scenario with a fresh nonce; answers Chrome's verdict and the extension's exchange for its subject request. */
+async function run(id: string): Promise<{ chrome: ChromeVerdict; exchange: Exchange; nonce: string }> {
+  const nonce = `ov${++runs}-${Date.now()}`;
+  await page.evaluate(([s, n]) => (window as unknown as { corsLab: { run(id: string, o: { nonce: string }): Promise<unknown> } }).corsLab.run(s!, { nonce: n! }), [id, nonce]);
+  const match = (url: string) => url.includes(`s=${id}`) && url.includes(`run=${nonce}`);
+  const chrome = await waitFor(async () => [...verdicts.values()].filter((v) => match(v.url)).at(-1), `Chrome's verdict for ${id}`);
+  const exchange = await waitFor(async () => {
+    const ex = (await exportSession()).exchanges.filter((e) => match(e.url)).at(-1);
+    // Wait until the exchange is complete: blocked or a response arrived.
+    return ex && (ex.verdict === 'blocked' || ex.response) ? ex : undefined;
+  }, `the exchange for ${id}`);
+  // Give the final-headers event a moment to land.
+  await new Promise((r) => setTimeout(r, 200));
+  const settled = (await exportSession()).exchanges.find((e) => e.id === exchange.id) ?? exchange;
+  return { chrome, exchange: settled, nonce };
+}
+
+async function override(req: Parameters<Launched['request']>[1] & object): Promise<OverrideAnswer> {
+  const a = await l.request('cors-lens/override', req as never);
+  if ('error' in a) throw new Error(a.error);
+  return a;
+}
+
+const sessionRules = () => l.automation.evaluate(() => chrome.declarativeNetRequest.getSessionRules());
+const overridden = (ex: Exchange) => ex.finalResponse !== undefined || ex.preflight?.finalResponse !== undefined;
+
+beforeAll(async () => {
+  lab = await startLab();
+  l = await launch({ devtools: true });
+  page = await l.context.newPage();
+  await page.goto(`${lab.originA}/`);
+  await page.evaluate(() => (window as unknown as { corsLab: { ready: Promise<void> } }).corsLab.ready);
+  tabId = await l.tabIdOf(lab.originA);
+  await waitFor(async () => (await l.request('cors-lens/status', {})).tabs.includes(tabId), 'capture of the lab tab');
+  ({ verdicts } = await recordChromeVerdicts(page));
+});
+
+afterAll(async () => {
+  await l?.close();
+  await lab?.close();
+});
+
+describe('local override in real Chromium', () => {
+  for (const [id, corsError] of [
+    ['rule-missing-allow-origin', 'MissingAllowOriginHeader'],
+    ['rule-header-disallowed', 'HeaderDisallowedByPreflightResponse'],
+    ['rule-wildcard-origin-not-allowed', 'WildcardOriginNotAllowed'],
+  ] as const) {
+    it(`${id}: blocked, allowed with the override (marked as overridden), blocked again once off`, async () => {
+      const before = await run(id);
+      expect(before.chrome.corsError).toBe(corsError);
+      expect(before.exchange.verdict).toBe('blocked');
+
+      const on = await override({ action: 'add', tabId, exchangeId: before.exchange.id });
+      if (!on.ok) throw new Error(on.why);
+      expect(on.added!.ruleIds.length).toBeGreaterThan(0);
+      const rules = await sessionRules();
+      expect(rules.length).toBe(on.added!.ruleIds.length);
+      for (const r of rules) {
+        expect(r.condition.initiatorDomains).toEqual(['127.0.0.1']);
+        expect(r.condition.urlFilter).toBe(`|${lab.originB}/`);
+      }
+      expect((await l.request('cors-lens/status', {})).listening).toBe(true);
+      const badge = await l.automation.evaluate(() => chrome.action.getBadgeText({}));
+      expect(badge).toBe('FIX');
+
+      const after = await run(id);
+      expect(after.chrome.errorText, `Chrome's verdict with the override: ${after.chrome.corsError}`).toBeNull();
+      expect(after.chrome.corsError).toBeNull();
+      expect(after.exchange.verdict).toBe('allowed');
+      expect(overridden(after.exchange)).toBe(true);
+
+      await override({ action: 'remove', id: on.added!.id });
+      expect(await sessionRules()).toEqual([]);
+      expect(await l.automation.evaluate(() => chrome.action.getBadgeText({}))).toBe('');
+      const off = await run(id);
+      expect(off.chrome.corsError).toBe(corsError);
+      expect(off.exchange.verdict).toBe('blocked');
+    });
+  }
+
+  it('"Try fix" in the panel turns the override on; the banner shows it and turns it off', async () => {
+    const before = await run('rule-missing-allow-origin');
+    expect(before.chrome.corsError).toBe('MissingAllowOriginHeader');
+    const panel = await l.context.newPage();
+    await panel.goto(`chrome-extension://${l.extensionId}/src/panel/panel.html?tabId=${tabId}`);
+    await panel.locator(`[role=row][data-id="${before.exchange.id}"]`).click();
+    await panel.getByLabel('Exchange detail').waitFor();
+    // The server-side fix is shown with the override: the header lines and the snippets.
+    expect(await panel.locator('pre.snippet').textContent()).toContain(`Access-Control-Allow-Origin: ${lab.originA}`);
+    await panel.locator('[aria-label="Try fix"]').click();
+    await panel.locator('.override-banner').waitFor();
+    expect(await panel.locator('.override-banner').textContent()).toContain(`${lab.originA} → ${lab.originB}`);
+
+    const after = await run('rule-missing-allow-origin');
+    expect(after.chrome.errorText).toBeNull();
+    expect(overridden(after.exchange)).toBe(true);
+    // The panel marks the overridden exchange in the table, and its detail diffs the headers.
+    const row = panel.locator(`[role=row][data-id="${after.exchange.id}"]`);
+    await row.locator('.overridden').waitFor();
+    expect(await panel.locator(`[role=row][data-id="${before.exchange.id}"] .overridden`).count()).toBe(0);
+    await row.click();
+    await panel.locator('.override-changed').waitFor();
+    expect(await panel.getByLabel('Exchange detail').textContent()).toContain('added by override');
+
+    await panel.locator('.override-banner button', { hasText: 'Turn off' }).first().click();
+    await panel.locator('.override-banner').waitFor({ state: 'detached' });
+    expect(await sessionRules()).toEqual([]);
+    await panel.close();
+  });
+
+  it('a 404 preflight: the API and the panel say an override cannot fix it, and give the server fix', async () => {
+    const before = await run('rule-preflight-invalid-status');
+    expect(before.chrome.corsError).toBe('PreflightInvalidStatus');
+    const a = await override({ action: 'add', tabId, exchangeId: before.exchange.id });
+    expect(a.ok).toBe(false);
+    if (a.ok) return;
+    expect(a.reason).toBe('cannot');
+    expect(a.why).toMatch(/status/);
+    expect(a.serverFix).toMatch(/204/);
+    expect(await sessionRules()).toEqual([]);
+    const panel = await l.context.newPage();
+    await panel.goto(`chrome-extension://${l.extensionId}/src/panel/panel.html?tabId=${tabId}`);
+    await panel.locator(`[role=row][data-id="${before.exchange.id}"]`).click();
+    const section = panel.locator('[data-override-state=cannot]');
+    await section.waitFor();
+    expect(await section.textContent()).toMatch(/cannot fix this/);
+    expect(await panel.locator('[aria-label="Try fix"]').count()).toBe(0);
+    await panel.close();
+  });
+
+  it('an override expires by itself (rules gone), and "clear" removes every rule', async () => {
+    const before = await run('rule-missing-allow-origin');
+    const on = await override({ action: 'add', tabId, exchangeId: before.exchange.id, minutes: 0.02 });
+    expect(on.ok).toBe(true);
+    expect((await sessionRules()).length).toBeGreaterThan(0);
+    const t0 = Date.now();
+    await waitFor(async () => (await sessionRules()).length === 0, 'expiry of the override', 10_000);
+    const took = Date.now() - t0;
+    expect(took).toBeLessThan(5_000);
+    const list = await override({ action: 'list' });
+    expect(list.overrides).toEqual([]);
+
+    await override({ action: 'add', tabId, exchangeId: before.exchange.id });
+    await override({ action: 'add', tabId, exchangeId: before.exchange.id, onlyThisTab: true });
+    expect((await override({ action: 'list' })).overrides.length).toBe(2);
+    await override({ action: 'clear' });
+    expect(await sessionRules()).toEqual([]);
+    expect((await override({ action: 'list' })).overrides).toEqual([]);
+  });
+
+  it('survives a worker restart (rules repaired from storage), and one that expired while the worker was stopped is removed', async () => {
+    const before = await run('rule-missing-allow-origin');
+    const keep = await override({ action: 'add', tabId, exchangeId: before.exchange.id, minutes: 10 });
+    if (!keep.ok) throw new Error(keep.why);
+    // Simulate lost rules: the restarted worker must put them back.
+    await l.automation.evaluate((ids) => chrome.declarativeNetRequest.updateSessionRules({ removeRuleIds: ids }), keep.added!.ruleIds);
+    await stopServiceWorker(l);
+    await waitFor(async () => (await l.request('cors-lens/status', {})).ready, 'restarted worker');
+    await waitFor(async () => (await sessionRules()).length === keep.added!.ruleIds.length, 'repaired rules');
+    expect((await override({ action: 'list' })).overrides.map((o) => o.id)).toEqual([keep.added!.id]);
+    await override({ action: 'clear' });
+
+    const short = await override({ action: 'add', tabId, exchangeId: before.exchange.id, minutes: 0.03 });
+    expect(short.ok).toBe(true);
+    await stopServiceWorker(l);
+    await new Promise((r) => setTimeout(r, 2_500));
+    await waitFor(async () => (await sessionRules()).length === 0, 'expired rules removed', 10_000);
+    expect((await override({ action: 'list' })).overrides).toEqual([]);
+  });
+
+  it('a new browser session starts with no override rules', async () => {
+    const other = await launch();
+    try {
+      expect(await other.automation.evaluate(() => chrome.declarativeNetRequest.getSessionRules())).toEqual([]);
+      const a = (await other.request('cors-lens/override', { action: 'list' })) as OverrideAnswer;
+      expect(a.overrides).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
+});
