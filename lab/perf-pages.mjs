@@ -67,10 +67,11 @@ function perfFetch(base, i, k) {
   return fetch(url, { cache: 'no-store' });
 }
 let ok = 0, failed = 0;
-function settle(p) { return p.then((r) => r.text()).then(() => { ok++; }, () => { failed++; }); }
+const errors = {};
+function settle(p) { return p.then((r) => r.text()).then(() => { ok++; }, (e) => { failed++; const m = String(e && e.message || e); errors[m] = (errors[m] || 0) + 1; }); }
 async function report(extra) {
   const ms = performance.now();
-  const result = { ms, ok, failed, resources: performance.getEntriesByType('resource').length, ...extra };
+  const result = { ms, ok, failed, errors, resources: performance.getEntriesByType('resource').length, ...extra };
   document.title = 'done ' + JSON.stringify(result);
   try { await fetch('/perf/result?key=' + encodeURIComponent(Q.get('key') || ''), { method: 'POST', body: JSON.stringify(result) }); } catch (e) { /* the bench times out */ }
   const then = Q.get('then');

@@ -95,11 +95,14 @@ export class Capture {
           console.warn('CORS Lens: event skipped', e);
         }
       }
-      setTimeout(() => {
+      const retire = () => {
         const early = this.registered.get(EARLY);
         if (early) this.remove(EARLY, early);
         this.recent = null;
-      }, EARLY_LINGER_MS);
+      };
+      // Nothing to record (no tab inspected): nothing to miss either, and no listener may stay.
+      if (scope.tabs !== null && scope.tabs.length === 0) retire();
+      else setTimeout(retire, EARLY_LINGER_MS);
     }
   }
 

@@ -1,6 +1,8 @@
 import { HeaderDictionary } from '../traffic/compact';
 import type { CaptureEvent } from '../traffic/events';
-import type { ExchangeRecord, SessionState } from '../traffic/session';
+import type { ExchangeRecord, IgnoredRequest, SessionState } from '../traffic/session';
+import type { PreflightCacheEntry } from '../traffic/preflight-cache';
+import type { PendingPreflight } from '../traffic/pairing';
 import { TabSession } from '../traffic/session';
 import type { Exchange } from '../traffic/exchange';
 import type { SessionCounters } from '../shared/protocol';
@@ -16,6 +18,32 @@ import type { SessionCounters } from '../shared/protocol';
 const FLUSH_MS = 150;
 const DICT_CHUNK = 512;
 
+/**
+ * Records and session state are stored as JSON strings: storage.session counts a value by its
+ * in-memory form, about 2 KB for a record as an object and a quarter of that as a string
+ * (measured: 2,400 records took 5.0 MB as objects), and its quota is 10 MB.
+ * Entries written as objects by an earlier version are still read.
+ */
+function parseStored(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  try {
+    return JSON.parse(v) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+function isCacheEntry(e: unknown): e is PreflightCacheEntry {
+  const c = e as Partial<PreflightCacheEntry> | null;
+  return !!c && typeof c === 'object' && typeof c.url === 'string' && typeof c.origin === 'string' && typeof c.expiresAt === 'number' && Array.isArray(c.methods) && Array.isArray(c.headerNames);
+}
+
+function isIgnoredEntry(e: unknown): e is [string, IgnoredRequest] {
+  if (!Array.isArray(e) || typeof e[0] !== 'string') return false;
+  const r = e[1] as Partial<IgnoredRequest> | null;
+  return !!r && typeof r === 'object' && typeof r.url === 'string' && typeof r.startedAt === 'number' && Array.isArray(r.redirects);
+}
+
 export type ChangeListener = (tabId: number, changed: Exchange[], removed: string[], counters: SessionCounters) => void;
 
 export class SessionStore {
@@ -26,6 +54,8 @@ export class SessionStore {
   private lastFlush = 0;
   /** Storage entries that could not be read back, shown to the user rather than breaking the worker. */
   discarded = 0;
+  /** Records a write could not store (quota): a restarted worker would not have them. */
+  unpersisted = 0;
   cap: number;
   onChange: ChangeListener = () => {};
 
@@ -36,21 +66,34 @@ export class SessionStore {
   /** Rebuild sessions from storage.session after the worker was (re)started. */
   async restore(): Promise<unknown> {
     const all = await chrome.storage.session.get(null);
-    const chunks = Object.keys(all).filter((k) => /^d:\d+$/.test(k)).sort((a, b) => Number(a.slice(2)) - Number(b.slice(2)));
+    const bad: string[] = [];
+    const last = Math.max(-1, ...Object.keys(all).filter((k) => /^d:\d+$/.test(k)).map((k) => Number(k.slice(2))));
     const lines: string[] = [];
-    for (const k of chunks) {
-      const c = all[k];
-      if (Array.isArray(c) && c.every((l) => typeof l === 'string')) lines.push(...(c as string[]));
-      else this.discarded++;
+    for (let c = 0; c <= last; c++) {
+      const chunk = all[`d:${c}`];
+      if (Array.isArray(chunk) && chunk.every((l) => typeof l === 'string')) {
+        lines.push(...(chunk as string[]));
+        // A short chunk before the last one would shift every later line: pad it.
+        if (c < last) while (lines.length < (c + 1) * DICT_CHUNK) lines.push('');
+        continue;
+      }
+      // A lost or unreadable chunk keeps its place, so the other lines keep their numbers;
+      // the headers that used it are left out (an empty line decodes to nothing).
+      if (chunk !== undefined) {
+        this.discarded++;
+        bad.push(`d:${c}`);
+      }
+      while (lines.length < (c + 1) * DICT_CHUNK) lines.push('');
     }
     this.dict = new HeaderDictionary(lines);
     const byTab = new Map<number, ExchangeRecord[]>();
     for (const [k, v] of Object.entries(all)) {
       const m = /^x:(\d+):(.+)$/.exec(k);
       if (!m) continue;
-      const rec = this.dict.decodeRecord(v);
+      const rec = this.decode(v);
       if (!rec) {
         this.discarded++;
+        bad.push(k);
         continue;
       }
       const list = byTab.get(Number(m[1])) ?? [];
@@ -60,21 +103,55 @@ export class SessionStore {
     const tabs = new Set<number>(byTab.keys());
     for (const k of Object.keys(all)) if (/^m:\d+$/.test(k)) tabs.add(Number(k.slice(2)));
     for (const tabId of tabs) {
-      const meta = all[`m:${tabId}`] as Partial<SessionState> | undefined;
+      const stored = parseStored(all[`m:${tabId}`]);
+      const meta = (stored && typeof stored === 'object' ? stored : undefined) as Partial<SessionState> | undefined;
+      if (stored !== undefined && meta === undefined) {
+        this.discarded++;
+        bad.push(`m:${tabId}`);
+        if (!byTab.has(tabId)) continue;
+      }
       const records = (byTab.get(tabId) ?? []).sort((a, b) => a.startedAt - b.startedAt || Number(a.id) - Number(b.id));
       const state: SessionState = {
         tabId,
         records,
-        waiting: (Array.isArray(meta?.waiting) ? meta.waiting : []).map((p) => this.dict.decodePreflight(p)).filter((p) => p !== null),
-        cache: Array.isArray(meta?.cache) ? meta.cache : [],
-        ignored: Array.isArray(meta?.ignored) ? meta.ignored : [],
+        waiting: (Array.isArray(meta?.waiting) ? meta.waiting : []).map((p) => this.decodePreflight(p)).filter((p) => p !== null),
+        cache: Array.isArray(meta?.cache) ? meta.cache.filter(isCacheEntry) : [],
+        ignored: Array.isArray(meta?.ignored) ? meta.ignored.filter(isIgnoredEntry) : [],
         dropped: typeof meta?.dropped === 'number' ? meta.dropped : 0,
         skipped: meta?.skipped && typeof meta.skipped === 'object' ? meta.skipped : {},
         preserveLog: meta?.preserveLog === true,
       };
       this.sessions.set(tabId, new TabSession(tabId, this.cap, state));
     }
+    // Unreadable entries go (they would be counted again at every start); the count stays, for the user.
+    if (bad.length > 0) {
+      console.warn(`CORS Lens: ${bad.length} stored entries could not be read and were dropped`);
+      await chrome.storage.session.remove(bad.filter((k) => !k.startsWith('d:')));
+      const repaired: Record<string, unknown> = { health: { discarded: this.discarded } };
+      for (const k of bad.filter((x) => x.startsWith('d:'))) repaired[k] = new Array<string>(DICT_CHUNK).fill('');
+      await chrome.storage.session.set(repaired);
+    }
     return all.scope;
+  }
+
+  /** One stored record, or null when it is not one (any shape may be found: a bug, a foreign writer). */
+  private decode(v: unknown): ExchangeRecord | null {
+    try {
+      const rec = this.dict.decodeRecord(parseStored(v));
+      if (!rec || typeof rec.startedAt !== 'number' || !Array.isArray(rec.request?.headers ?? [])) return null;
+      return rec;
+    } catch {
+      return null;
+    }
+  }
+
+  private decodePreflight(p: unknown): PendingPreflight | null {
+    try {
+      const d = this.dict.decodePreflight(p);
+      return d && typeof d.requestId === 'string' && typeof d.key === 'string' && typeof d.startedAt === 'number' ? d : null;
+    } catch {
+      return null;
+    }
   }
 
   session(tabId: number): TabSession {
@@ -153,11 +230,11 @@ export class SessionStore {
         const ex = s.exchange(id);
         if (!rec || !ex) continue;
         exchanges.push(ex);
-        set[`x:${tabId}:${id}`] = this.dict.encodeRecord(rec);
+        set[`x:${tabId}:${id}`] = JSON.stringify(this.dict.encodeRecord(rec));
       }
       for (const id of removed) remove.push(`x:${tabId}:${id}`);
       const meta = s.meta();
-      set[`m:${tabId}`] = { ...meta, waiting: meta.waiting.map((p) => this.dict.encodePreflight(p)) };
+      set[`m:${tabId}`] = JSON.stringify({ ...meta, waiting: meta.waiting.map((p) => this.dict.encodePreflight(p)) });
       this.onChange(tabId, exchanges, removed, this.counters(s));
     }
     // Only the dictionary's tail chunks changed.
@@ -165,8 +242,20 @@ export class SessionStore {
     for (let c = Math.floor(this.dict.persisted / DICT_CHUNK); c * DICT_CHUNK < lines.length; c++) {
       set[`d:${c}`] = lines.slice(c * DICT_CHUNK, (c + 1) * DICT_CHUNK);
     }
-    this.dict.persisted = lines.length;
+    const persisted = lines.length;
     if (remove.length > 0) await chrome.storage.session.remove(remove);
-    if (Object.keys(set).length > 0) await chrome.storage.session.set(set);
+    if (Object.keys(set).length > 0) {
+      try {
+        await chrome.storage.session.set(set);
+      } catch (e) {
+        // Over the quota: memory keeps the session; storage lags behind. The dictionary's unwritten
+        // chunks are written again next time, so what storage holds stays readable.
+        const first = this.unpersisted === 0;
+        this.unpersisted += Object.keys(set).filter((k) => k.startsWith('x:')).length;
+        if (first) console.warn('CORS Lens: storage.session is full; new exchanges are kept in memory only', e);
+        return;
+      }
+    }
+    this.dict.persisted = persisted;
   }
 }

@@ -54,7 +54,8 @@ export class HeaderDictionary {
         continue;
       }
       const line = this.lines[item];
-      if (line === undefined) continue;
+      // Undefined or empty: a dictionary chunk storage lost (see SessionStore.restore).
+      if (!line) continue;
       const cut = line.indexOf('\u0000');
       out.push([line.slice(0, cut), line.slice(cut + 1)]);
     }

@@ -39,8 +39,8 @@ const STOP_SLACK_MS = 15;
  * Stops the extension's worker as Chrome does, and says when the stop was sent (stopServiceWorker in
  * browser.ts, with the DevTools Protocol session kept open so the stop is sent the moment it is asked).
  */
-async function workerStopper(l: Launched): Promise<{ stop(): Promise<number>; close(): Promise<void> }> {
-  const cdp = await l.context.newCDPSession(l.automation);
+async function workerStopper(l: Launched, via: Page = l.automation): Promise<{ stop(): Promise<number>; close(): Promise<void> }> {
+  const cdp = await l.context.newCDPSession(via);
   let running: string | null = null;
   cdp.on('ServiceWorker.workerVersionUpdated', (e) => {
     for (const v of e.versions) if (v.scriptURL.includes(l.extensionId) && v.runningStatus === 'running') running = v.versionId;
@@ -97,7 +97,7 @@ describe('the capture when Chrome stops the service worker mid-traffic', () => {
     const N = 500;
     const nonce = 'evict';
     const rand = seeded(20261123);
-    const stops: Array<{ at: number; workerBackAfterMs: number }> = [];
+    const stops: Array<{ at: number; workerBackAfterMs: number; readyAfterMs: number }> = [];
     const stopper = await workerStopper(l);
     const t0 = Date.now();
     const running = runBurst(page, { n: N, nonce, preflightEvery: 3, blockEvery: 5, paceMs: 8 });
@@ -108,11 +108,13 @@ describe('the capture when Chrome stops the service worker mid-traffic', () => {
       if (wait > 0) await sleep(wait);
       const before = (await l.request('cors-lens/status', {})).startedAt;
       const stoppedAt = await stopper.stop();
-      const back = await waitFor(async () => {
-        const s = await l.request('cors-lens/status', {});
-        return s.startedAt !== before && s.ready && s.tabs.includes(tabId) ? s : null;
-      }, 'worker back', 10_000);
-      stops.push({ at: stoppedAt - t0, workerBackAfterMs: back.startedAt - stoppedAt });
+      let back = await l.request('cors-lens/status', {});
+      while (!(back.startedAt !== before && back.ready && back.tabs.includes(tabId))) {
+        if (Date.now() - stoppedAt > 10_000) throw new Error('the worker did not come back');
+        await sleep(5);
+        back = await l.request('cors-lens/status', {});
+      }
+      stops.push({ at: stoppedAt - t0, workerBackAfterMs: back.startedAt - stoppedAt, readyAfterMs: Date.now() - stoppedAt });
     }
     const result = await running;
     await stopper.close();
@@ -124,20 +126,23 @@ describe('the capture when Chrome stops the service worker mid-traffic', () => {
     /** Time from a server arrival to the stop that followed it (≤ 0), or since the last stop (> 0). */
     const sinceStop = (t: number): number => {
       const d = stops.map((s) => t - t0 - s.at);
-      const before = d.filter((x) => x <= STOP_SLACK_MS && x >= -LOSS_WINDOW_MS);
-      return before.length > 0 ? Math.max(...before) : Math.min(...d.filter((x) => x > STOP_SLACK_MS));
+      const near = d.filter((x) => x >= -LOSS_WINDOW_MS);
+      return near.length > 0 ? Math.min(...near.map((x) => (x <= 0 ? -x : x))) * (near.some((x) => x <= 0) ? -1 : 1) : Infinity;
     };
-    // A request is "at risk" when its preflight or itself reached the server within the window an
-    // abrupt stop can lose: it may be missing, lack its response, or lack its preflight.
-    const atRisk = new Set(served.filter((e) => sinceStop(e.t) <= STOP_SLACK_MS).map((e) => e.i!));
-    for (const e of burst.log) if (e.server === 'Q' && e.run === nonce && e.method === 'OPTIONS' && sinceStop(e.t) <= STOP_SLACK_MS) atRisk.add(e.i!);
+    /** Within the window an abrupt stop can lose: the last unwritten changes before it, and its restart (until ready). */
+    const risky = (t: number) => stops.some((s) => t - t0 >= s.at - LOSS_WINDOW_MS && t - t0 <= s.at + s.readyAfterMs + STOP_SLACK_MS);
+    // A request is "at risk" when its preflight or itself reached the server within that window:
+    // it may be missing, lack its response, or lack its preflight.
+    const atRisk = new Set<number>();
+    for (const e of burst.log) if (e.server === 'Q' && e.run === nonce && risky(e.t)) atRisk.add(e.i!);
     const lost = served.filter((e) => !have.has(e.i!)).map((e) => ({ i: e.i!, at: e.t - t0, sinceStop: sinceStop(e.t) }));
-    const damaged = report.exchanges.filter((e) => !exact(e)).map((e) => ({ i: idOf(e)!, verdict: e.verdict, preflight: e.preflight?.observed ?? null, response: e.response?.statusCode ?? null, error: e.error }));
+    const arrivals = (i: number) => burst.log.filter((e) => e.server === 'Q' && e.run === nonce && e.i === i).map((e) => `${e.method}@${e.t - t0}(${sinceStop(e.t)})`).join(' ');
+    const damaged = report.exchanges.filter((e) => !exact(e)).map((e) => ({ i: idOf(e)!, verdict: e.verdict, preflight: e.preflight?.observed ?? null, response: e.response?.statusCode ?? null, error: e.error, arrivals: arrivals(idOf(e)!) }));
     const safe = got.filter((i) => !atRisk.has(i));
     const numbers = { N, result, stops, atRisk: atRisk.size, lost, damaged, exported: got.length, order: report.exchanges.map((e) => `${idOf(e)}@${e.startedAt}`) };
     mkdirSync(ARTIFACTS, { recursive: true });
     writeFileSync(join(ARTIFACTS, 'reliability-eviction.json'), JSON.stringify(numbers, null, 2));
-    console.log(`eviction: ${N} requests, ${stops.length} stops (worker back after ${stops.map((s) => s.workerBackAfterMs).join('/')} ms), ${atRisk.size} at risk, ${lost.length} lost ${JSON.stringify(lost.map((x) => x.i))}, ${damaged.length} incomplete ${JSON.stringify(damaged)}`);
+    console.log(`eviction: ${N} requests, ${stops.length} stops (worker started after ${stops.map((s) => s.workerBackAfterMs).join('/')} ms, ready after ${stops.map((s) => s.readyAfterMs).join('/')} ms), ${atRisk.size} at risk, ${lost.length} lost ${JSON.stringify(lost.map((x) => x.i))}, ${damaged.length} incomplete ${JSON.stringify(damaged)}`);
 
     expect(served.length).toBe(N);
     // What the product guarantees: an abrupt stop loses at most the changes of the last unwritten
@@ -147,6 +152,46 @@ describe('the capture when Chrome stops the service worker mid-traffic', () => {
     // In order (the page sent them one after the other), each once.
     expect(safe).toEqual([...safe].sort((a, b) => a - b));
     expect(new Set(got).size).toBe(got.length);
+  });
+});
+
+describe('a stopped worker, woken by traffic alone (capture all tabs, no DevTools, no panel)', () => {
+  it('is woken by the next webRequest event and records it and all that follow', async () => {
+    const burst = await startBurstLab();
+    const l = await launch({ devtools: false });
+    try {
+      await l.request('cors-lens/capture', { scope: 'all', on: true });
+      const page = await l.context.newPage();
+      await page.goto(burst.pageUrl);
+      const tabId = await l.tabIdOf(burst.pageOrigin);
+      await runBurst(page, { n: 5, nonce: 'wake' });
+      await sleep(300);
+      const startedBefore = (await l.request('cors-lens/status', {})).startedAt;
+      // Nothing may wake the worker but the page's traffic: no extension page stays open.
+      const stopper = await workerStopper(l, page);
+      await l.automation.close();
+      await stopper.stop();
+      await stopper.close();
+      await sleep(500);
+      const t = Date.now();
+      await runBurst(page, { n: 50, from: 100, nonce: 'wake', paceMs: 20, preflightEvery: 3 });
+      await sleep(500);
+      const automation = await l.context.newPage();
+      await automation.goto(`chrome-extension://${l.extensionId}/src/options/options.html`);
+      const again: Launched = { ...l, automation, request: ((type: string, body: object) => automation.evaluate((m) => chrome.runtime.sendMessage(m), { type, ...body })) as Launched['request'] };
+      const status = await again.request('cors-lens/status', {});
+      const ids = (await exportReport(again, tabId)).exchanges.map(idOf);
+      const after = ids.filter((i) => i !== null && i >= 100);
+      console.log(`woken by traffic: worker restarted ${status.startedAt - t} ms after the first request; ${after.length}/50 recorded, missing ${JSON.stringify(Array.from({ length: 50 }, (_, k) => 100 + k).filter((i) => !after.includes(i)))}`);
+      // Woken by the page's first request, not by the automation page opened afterwards.
+      expect(status.startedAt).toBeGreaterThan(startedBefore);
+      expect(status.startedAt - t).toBeLessThan(1_000);
+      expect(ids.slice(0, 5)).toEqual([0, 1, 2, 3, 4]);
+      expect(after).toEqual(Array.from({ length: 50 }, (_, k) => 100 + k));
+    } finally {
+      await l.close();
+      await burst.close();
+    }
   });
 });
 
@@ -162,8 +207,8 @@ function exact(ex: Exchange): boolean {
   return ex.verdict === 'allowed' && ex.response?.statusCode === 200;
 }
 
-describe('probe: capture-all, worker stopped, no DevTools', () => {
-  it('wakes?', async () => {
+describe('a worker restarted on corrupted storage', () => {
+  it('keeps working, keeps the good records, and counts what it dropped', async () => {
     const burst = await startBurstLab();
     const l = await launch({ devtools: false });
     try {
@@ -171,27 +216,42 @@ describe('probe: capture-all, worker stopped, no DevTools', () => {
       const page = await l.context.newPage();
       await page.goto(burst.pageUrl);
       const tabId = await l.tabIdOf(burst.pageOrigin);
-      await runBurst(page, { n: 5, nonce: 'pre' });
-      await sleep(300);
-      const startedBefore = (await l.request('cors-lens/status', {})).startedAt;
-      await l.automation.close();
-      await stopServiceWorker({ ...l, automation: page } as Launched);
-      const cdp = await l.context.newCDPSession(page);
-      const states: string[] = [];
-      cdp.on('ServiceWorker.workerVersionUpdated', (e) => { for (const v of e.versions) states.push(`${Date.now() % 100000} ${v.runningStatus}`); });
-      await cdp.send('ServiceWorker.enable');
-      await sleep(1000);
-      const t = Date.now();
-      await runBurst(page, { n: 50, from: 100, nonce: 'post', paceMs: 20 });
-      console.log('burst took', Date.now() - t);
-      await sleep(1500);
-      console.log('states', states);
-      const auto = await l.context.newPage();
-      await auto.goto(`chrome-extension://${l.extensionId}/src/options/options.html`);
-      const l2 = { ...l, automation: auto, request: (type: string, body: object) => auto.evaluate((m) => chrome.runtime.sendMessage(m), { type, ...body }) } as unknown as Launched;
-      const st = await l2.request('cors-lens/status', {});
-      const rep = await exportReport(l2, tabId);
-      console.log('startedBefore', startedBefore, 'now', st.startedAt, 'wokeAt-offset', st.startedAt - t, 'exchanges', rep.exchanges.map(idOf).join(','));
+      await runBurst(page, { n: 5, nonce: 'corrupt', preflightEvery: 2 });
+      await waitFor(async () => (await exportReport(l, tabId)).exchanges.length === 5, 'five exchanges');
+      await l.automation.evaluate(async (tab) => {
+        await chrome.storage.session.set({
+          [`x:${tab}:junk-number`]: 42,
+          [`x:${tab}:junk-text`]: 'not json {',
+          [`x:${tab}:junk-object`]: { id: 5 },
+          [`x:${tab}:junk-shape`]: JSON.stringify({ id: 'a', url: 'u', method: 'GET', initiatorOrigin: 'o', redirects: [], startedAt: 1, request: { h: 7 } }),
+          'x:123:junk-array': [1, 2, 3],
+          'm:123': 'nope',
+          [`m:${tab + 1}`]: { waiting: 'x', cache: [1], ignored: [[1]], dropped: 'many', skipped: 5 },
+          'd:7': 'not an array',
+          scope: { tabs: 'all of them', forced: 7 },
+        });
+        await chrome.storage.local.set({ settings: { captureAll: true, cap: 'lots', resourceTypes: [1, 2] } });
+      }, tabId);
+      const before = (await l.request('cors-lens/status', {})).startedAt;
+      await stopServiceWorker(l);
+      const status = await waitFor(async () => {
+        const s = await l.request('cors-lens/status', {});
+        return s.ready && s.startedAt !== before ? s : null;
+      }, 'worker restarted');
+      expect(status.listening).toBe(true);
+      expect(status.captureAll).toBe(true);
+      expect(status.sessions[123]).toBeUndefined();
+      const health = await l.automation.evaluate(async () => (await chrome.storage.session.get('health')).health as { discarded: number } | undefined);
+      expect(health?.discarded).toBe(7);
+      // The good records are all there, and capture goes on.
+      await runBurst(page, { n: 5, from: 10, nonce: 'corrupt', preflightEvery: 2 });
+      const after = await waitFor(async () => {
+        const r = await exportReport(l, tabId);
+        return r.exchanges.length === 10 ? r : null;
+      }, 'ten exchanges');
+      expect(after.exchanges.map(idOf)).toEqual([0, 1, 2, 3, 4, 10, 11, 12, 13, 14]);
+      for (const ex of after.exchanges) expect(ex.verdict).toBe('allowed');
+      console.log(`corrupted storage: ${health?.discarded} entries dropped and counted; capture continued (${after.exchanges.length} exchanges)`);
     } finally {
       await l.close();
       await burst.close();
