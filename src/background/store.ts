@@ -5,7 +5,7 @@ import type { PreflightCacheEntry } from '../traffic/preflight-cache';
 import type { PendingPreflight } from '../traffic/pairing';
 import { TabSession } from '../traffic/session';
 import type { Exchange } from '../traffic/exchange';
-import type { SessionCounters } from '../shared/protocol';
+import type { SessionCounters, StorageHealth } from '../shared/protocol';
 
 /**
  * The per-tab sessions, persisted to storage.session incrementally: only new or
@@ -179,7 +179,11 @@ export class SessionStore {
   }
 
   counters(s: TabSession): SessionCounters {
-    return { captured: s.size, dropped: s.dropped, skipped: { ...s.skipped } as Record<string, number> };
+    return { captured: s.size, dropped: s.dropped, skipped: { ...s.skipped } as Record<string, number>, storage: this.health() };
+  }
+
+  health(): StorageHealth {
+    return { discarded: this.discarded, unpersisted: this.unpersisted };
   }
 
   clear(tabId: number): void {

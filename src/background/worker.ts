@@ -198,6 +198,7 @@ function status(): WorkerStatus {
     tabs: recordedTabs() ?? [],
     sessions,
     startedAt,
+    storage: store.health(),
   };
 }
 

@@ -40,6 +40,15 @@ describe('App', () => {
     expect(root.textContent).toContain('No cross-origin requests yet. Reload the page to capture its requests.');
   });
 
+  it('says when stored entries were dropped or storage is full, and only then', () => {
+    push(snapshot([exchange({})]));
+    expect(root.querySelector('.storage-notice')).toBeNull();
+    push(snapshot([exchange({})], { counters: { ...counters(1, 0), storage: { discarded: 3, unpersisted: 2 } } }));
+    const notice = root.querySelector('.storage-notice')!;
+    expect(notice.textContent).toContain('3 stored entries could not be read back');
+    expect(notice.textContent).toContain('2 exchanges are kept in memory only');
+  });
+
   it('renders hostile header values as text, never as HTML', async () => {
     const ex = exchange({
       url: 'http://127.0.0.1:9002/x?q=<b>bold</b>',

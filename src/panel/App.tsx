@@ -9,6 +9,7 @@ import { ExchangeTable } from './ExchangeTable';
 import { Detail } from './Detail';
 import { Overrides } from './Overrides';
 import { ExportMenu } from './ExportMenu';
+import { StorageNotice } from './StorageNotice';
 import { downloadText, tabUrl } from './download';
 import { exportSession, redactionFor, type ExportFormat } from '../report/export';
 import { parseReport } from '../report/import';
@@ -104,6 +105,7 @@ export function App({ tabId, connect, popOut = defaultPopOut, now }: Props) {
           }}
         />
       </Toolbar>
+      {!imported && <StorageNotice health={state.counters.storage} />}
       {imported && (
         <div class="banner imported" role="status">
           <span>

@@ -20,6 +20,13 @@ export interface SessionCounters {
   captured: number;
   dropped: number;
   skipped: Record<string, number>;
+  /** Stored entries that could not be read back (dropped), and exchanges kept only in memory because storage was full. */
+  storage?: StorageHealth;
+}
+
+export interface StorageHealth {
+  discarded: number;
+  unpersisted: number;
 }
 
 /** Panel / devtools page → worker, over the port. */
@@ -105,6 +112,7 @@ export interface WorkerStatus {
   /** Captured exchanges per tab. */
   sessions: Record<number, number>;
   startedAt: number;
+  storage: StorageHealth;
 }
 
 /** Ports carry arbitrary data from the other side: check the shape before trusting it. */

@@ -243,6 +243,8 @@ describe('a worker restarted on corrupted storage', () => {
       expect(status.sessions[123]).toBeUndefined();
       const health = await l.automation.evaluate(async () => (await chrome.storage.session.get('health')).health as { discarded: number } | undefined);
       expect(health?.discarded).toBe(7);
+      // …and the worker says so to the panel and to automation.
+      expect((await l.request('cors-lens/status', {})).storage.discarded).toBe(7);
       // The good records are all there, and capture goes on.
       await runBurst(page, { n: 5, from: 10, nonce: 'corrupt', preflightEvery: 2 });
       const after = await waitFor(async () => {
