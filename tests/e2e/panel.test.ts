@@ -212,8 +212,11 @@ describe('the CORS panel popped out into a tab', () => {
       // --auto-open-devtools-for-tabs opens DevTools on this tab too, and its frontend resets media
       // emulation when it attaches: (re)apply the scheme right before each screenshot.
       const shoot = async (name: string) => {
-        await pop.emulateMedia({ colorScheme });
-        await waitFor(async () => (await pop.evaluate(() => document.documentElement.dataset.theme)) === colorScheme, `${colorScheme} theme`);
+        // Re-applied on every try: the reset can land after any single emulateMedia.
+        await waitFor(async () => {
+          await pop.emulateMedia({ colorScheme });
+          return (await pop.evaluate(() => document.documentElement.dataset.theme)) === colorScheme;
+        }, `${colorScheme} theme`);
         await pop.screenshot({ path: join(ARTIFACTS, `panel-popout-${colorScheme}-${name}.png`) });
       };
       await pop.getByLabel('Filter').fill('');
