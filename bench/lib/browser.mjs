@@ -198,6 +198,36 @@ export async function waitFor(probe, what, timeoutMs = 15_000) {
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
 
+/**
+ * Evaluate in the extension's service worker, finding its target afresh each time (the worker's first
+ * target can go away right after launch) and giving up on one attempt after `attemptMs`.
+ * @param {Cdp} cdp @param {string} expression @param {number} [timeoutMs] @param {number} [attemptMs]
+ */
+export async function workerEval(cdp, expression, timeoutMs = 20_000, attemptMs = 4_000) {
+  const end = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < end) {
+    try {
+      let w = await extensionWorker(cdp, 3000).catch(() => null);
+      if (!w) {
+        // A stopped worker (or one that went away because it was attached to while starting):
+        // a tab event wakes it (CORS Lens and the mirror both listen to tabs.onUpdated).
+        const { targetId } = await cdp.send('Target.createTarget', { url: 'about:blank' });
+        await sleep(300);
+        await cdp.send('Target.closeTarget', { targetId }).catch(() => {});
+        w = await extensionWorker(cdp, Math.max(1000, Math.min(5000, end - Date.now())));
+      }
+      /** @type {Promise<never>} */
+      const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('worker evaluation timed out')), attemptMs));
+      return await Promise.race([cdp.evalIn(w.targetId, expression), timeout]);
+    } catch (e) {
+      last = e;
+      await sleep(200);
+    }
+  }
+  throw new Error(`could not evaluate in the extension worker: ${String(last)}`);
+}
+
 /** The extension's service worker target (the first chrome-extension:// service worker). @param {Cdp} cdp */
 export async function extensionWorker(cdp, timeoutMs = 15_000) {
   const t = await waitFor(async () => (await cdp.targets()).find((x) => x.type === 'service_worker' && x.url.startsWith('chrome-extension://')), 'extension service worker', timeoutMs);

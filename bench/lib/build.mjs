@@ -1,0 +1,127 @@
+// Builds what the bench runs, outside the repository (dist/ belongs to others, and ESLint lints
+// everything under the repo): CORS Lens itself, a "mirror" extension that registers exactly CORS
+// Lens's listeners (its own Capture class and default settings, bundled from src/) with empty
+// sinks, and a Node bundle of the pure modules.
+
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'rolldown';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const CACHE = process.env.BENCH_CACHE ? resolve(process.env.BENCH_CACHE) : join(tmpdir(), 'cors-lens-bench');
+const src = (/** @type {string} */ p) => JSON.stringify(join(ROOT, 'src', p));
+
+/** `vite build` of the extension into CACHE/ext. */
+export function buildExtension() {
+  const out = join(CACHE, 'ext');
+  const r = spawnSync(join(ROOT, 'node_modules/.bin/vite'), ['build', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
+  return out;
+}
+
+/**
+ * The mirror extension: CORS Lens's manifest permissions, and a worker holding CORS Lens's own
+ * Capture (same listeners, extraInfoSpec and filters) whose sink only counts, or records, events.
+ * `globalThis.bench.apply(tabs | null, record)` registers them (tabs: ids, null: every tab).
+ */
+export async function buildMirror() {
+  const dir = join(CACHE, 'mirror');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'manifest.json'), 'utf8'));
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify({
+    manifest_version: 3,
+    name: 'CORS Lens bench mirror',
+    version: '0.0.1',
+    permissions: manifest.permissions,
+    host_permissions: manifest.host_permissions,
+    background: { service_worker: 'worker.js', type: 'module' },
+  }, null, 2));
+  const entry = join(CACHE, 'mirror-entry.mjs');
+  writeFileSync(entry, `
+import { Capture } from ${src('background/capture.ts')};
+import { DEFAULT_SETTINGS } from ${src('background/settings.ts')};
+const counts = { send: 0, headers: 0, error: 0, completed: 0 };
+let recording = null;
+const capture = new Capture((ev) => {
+  counts[ev.kind] = (counts[ev.kind] ?? 0) + 1;
+  if (recording) recording.push(ev);
+});
+const applyScope = (tabs) => capture.apply({ tabs, types: DEFAULT_SETTINGS.resourceTypes, finalHeaders: false });
+// Like CORS Lens: top-level listeners wake the worker, and a restarted worker resumes its scope.
+chrome.tabs.onUpdated.addListener(() => {});
+chrome.runtime.onMessage.addListener(() => false);
+const resumed = chrome.storage.session.get('benchScope').then((s) => {
+  if (s.benchScope) applyScope(s.benchScope.tabs);
+});
+globalThis.bench = {
+  counts,
+  types: DEFAULT_SETTINGS.resourceTypes,
+  // As worker.ts applies its scope while no override is active.
+  async apply(tabs, record = false) {
+    await resumed;
+    recording = record ? [] : null;
+    applyScope(tabs);
+    await chrome.storage.session.set({ benchScope: { tabs } });
+    return capture.listening();
+  },
+  take() {
+    const r = recording ?? [];
+    recording = recording ? [] : null;
+    return r;
+  },
+};
+`);
+  await build({ input: entry, output: { file: join(dir, 'worker.js'), format: 'esm' }, platform: 'browser', logLevel: 'warn', cwd: ROOT });
+  return dir;
+}
+
+/** The pure modules, for Node. @returns {Promise<any>} */
+export async function buildNodeBundle() {
+  const entry = join(CACHE, 'node-entry.mjs');
+  writeFileSync(entry, `
+export { TabSession } from ${src('traffic/session.ts')};
+export { observationOf, buildExchange } from ${src('traffic/build-exchange.ts')};
+export { analyzeExchange } from ${src('cors/analyze.ts')};
+export { buildReport } from ${src('report/json.ts')};
+export { renderHtml } from ${src('report/html.ts')};
+export { renderMarkdown } from ${src('report/markdown.ts')};
+export { DEFAULT_REDACTED } from ${src('report/redact.ts')};
+export { applyFilter, noFilter } from ${src('panel/filter.ts')};
+export { DEFAULT_SETTINGS } from ${src('background/settings.ts')};
+`);
+  const file = join(CACHE, 'node', `engine-${Date.now()}.mjs`);
+  rmSync(join(CACHE, 'node'), { recursive: true, force: true });
+  await build({ input: entry, output: { file, format: 'esm' }, platform: 'node', logLevel: 'warn', cwd: ROOT });
+  return import(file);
+}
+
+/** What worker.ts passes to Capture.apply, to warn when the mirror no longer matches. */
+export function mirrorDrift() {
+  const worker = readFileSync(join(ROOT, 'src/background/worker.ts'), 'utf8');
+  const m = /capture\.apply\(\{([^}]*)\}\)/.exec(worker);
+  const call = m?.[1]?.trim() ?? '(not found)';
+  const expected = /types: settings\.resourceTypes/.test(call) && /finalHeaders: (false|overrides\.anyActive\(\))/.test(call);
+  return { call, matches: expected };
+}
+
+/**
+ * A copy of the built extension whose webRequest permission and host access are optional (and not
+ * granted): what "not inspecting" would cost if they were requested only at the first capture.
+ * @param {string} ext the built extension
+ */
+export function optionalPermissionsCopy(ext) {
+  const dir = join(CACHE, 'ext-optional');
+  rmSync(dir, { recursive: true, force: true });
+  cpSync(ext, dir, { recursive: true });
+  const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  const perms = /** @type {string[]} */ (m.permissions ?? []);
+  m.permissions = perms.filter((p) => p !== 'webRequest');
+  m.optional_permissions = [...new Set([...(m.optional_permissions ?? []), 'webRequest'])];
+  m.optional_host_permissions = m.host_permissions ?? [];
+  m.host_permissions = [];
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m, null, 2));
+  return dir;
+}
