@@ -1,10 +1,13 @@
-import type { ToPanelMessage } from '../shared/protocol';
+import type { PortRole, ToPanelMessage } from '../shared/protocol';
 
 /** Connected DevTools pages and panels, by inspected tab. */
 export class Ports {
   private byTab = new Map<number, Set<chrome.runtime.Port>>();
+  /** Panels show sessions; a DevTools page only keeps its tab recorded and needs no updates. */
+  private panels = new Set<chrome.runtime.Port>();
 
-  add(tabId: number, port: chrome.runtime.Port): void {
+  add(tabId: number, port: chrome.runtime.Port, role: PortRole): void {
+    if (role === 'panel') this.panels.add(port);
     let set = this.byTab.get(tabId);
     if (!set) {
       set = new Set();
@@ -14,6 +17,7 @@ export class Ports {
   }
 
   remove(tabId: number, port: chrome.runtime.Port): void {
+    this.panels.delete(port);
     const set = this.byTab.get(tabId);
     if (!set) return;
     set.delete(port);
@@ -28,8 +32,14 @@ export class Ports {
     return this.byTab.has(tabId);
   }
 
+  hasPanel(tabId: number): boolean {
+    for (const port of this.byTab.get(tabId) ?? []) if (this.panels.has(port)) return true;
+    return false;
+  }
+
+  /** To the panels of a tab. */
   send(tabId: number, msg: ToPanelMessage): void {
-    for (const port of this.byTab.get(tabId) ?? []) post(port, msg);
+    for (const port of this.byTab.get(tabId) ?? []) if (this.panels.has(port)) post(port, msg);
   }
 }
 

@@ -58,6 +58,10 @@ export class SessionStore {
   unpersisted = 0;
   cap: number;
   onChange: ChangeListener = () => {};
+  /** Whether a panel shows this tab: only then are changed exchanges analysed and broadcast. */
+  wantsExchanges: (tabId: number) => boolean = () => true;
+  /** The session state last written per tab: rewritten only when it changes. */
+  private metaWritten = new Map<number, string>();
 
   constructor(cap: number) {
     this.cap = cap;
@@ -225,21 +229,28 @@ export class SessionStore {
   private async flushNow(): Promise<void> {
     const set: Record<string, unknown> = {};
     const remove: string[] = [];
+    const metas = new Map<number, string>();
     for (const [tabId, s] of this.sessions) {
       if (!s.dirty) continue;
       const { changed, removed } = s.drainChanges();
+      // Analysis runs only for someone looking: with no panel open, records are just stored.
+      const show = this.wantsExchanges(tabId);
       const exchanges: Exchange[] = [];
       for (const id of changed) {
         const rec = s.record(id);
-        const ex = s.exchange(id);
-        if (!rec || !ex) continue;
-        exchanges.push(ex);
+        if (!rec) continue;
         set[`x:${tabId}:${id}`] = JSON.stringify(this.dict.encodeRecord(rec));
+        const ex = show ? s.exchange(id) : undefined;
+        if (ex) exchanges.push(ex);
       }
       for (const id of removed) remove.push(`x:${tabId}:${id}`);
       const meta = s.meta();
-      set[`m:${tabId}`] = JSON.stringify({ ...meta, waiting: meta.waiting.map((p) => this.dict.encodePreflight(p)) });
-      this.onChange(tabId, exchanges, removed, this.counters(s));
+      const metaText = JSON.stringify({ ...meta, waiting: meta.waiting.map((p) => this.dict.encodePreflight(p)) });
+      if (this.metaWritten.get(tabId) !== metaText) {
+        set[`m:${tabId}`] = metaText;
+        metas.set(tabId, metaText);
+      }
+      if (show) this.onChange(tabId, exchanges, removed, this.counters(s));
     }
     // Only the dictionary's tail chunks changed.
     const lines = this.dict.lines;
@@ -261,5 +272,6 @@ export class SessionStore {
       }
     }
     this.dict.persisted = persisted;
+    for (const [tabId, text] of metas) this.metaWritten.set(tabId, text);
   }
 }

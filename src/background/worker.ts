@@ -25,8 +25,9 @@ const forcedTabs = new Set<number>();
 let resumedTabs = new Set<number>();
 let isReady = false;
 
+store.wantsExchanges = (tabId) => ports.hasPanel(tabId);
 store.onChange = (tabId, changed, removed, counters) => {
-  if (ports.has(tabId)) ports.send(tabId, { type: 'update', changed, removed, counters });
+  ports.send(tabId, { type: 'update', changed, removed, counters });
 };
 
 function recordedTabs(): number[] | null {
@@ -65,7 +66,7 @@ chrome.runtime.onConnect.addListener((port) => {
   const parsed = parsePortName(port.name);
   if (!parsed) return;
   const { tabId } = parsed;
-  ports.add(tabId, port);
+  ports.add(tabId, port, parsed.role);
   port.onDisconnect.addListener(() => {
     ports.remove(tabId, port);
     if (isReady) applyScope();

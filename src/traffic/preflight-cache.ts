@@ -44,29 +44,52 @@ export function cacheEntryFor(
   };
 }
 
+/** Chrome keeps at most this many preflight results (services/network/cors/preflight_cache.cc). */
+export const PREFLIGHT_CACHE_MAX = 1024;
+
+export type PreflightCache = Map<string, PreflightCacheEntry>;
+
+function cacheKey(origin: string, url: string): string {
+  return `${origin} ${url}`;
+}
+
 /**
- * The newest unexpired entry covering this request's method and unsafe header names.
+ * Store a preflight's result. One entry per origin and URL, a newer answer replacing the older one
+ * as in the browser; over the cap, expired entries go first, then the oldest. Constant time per request
+ * (a scan of a growing list made pairing slower the longer a session ran).
+ * @see https://fetch.spec.whatwg.org/#concept-cache
+ */
+export function rememberPreflight(cache: PreflightCache, entry: PreflightCacheEntry, now: number): void {
+  const key = cacheKey(entry.origin, entry.url);
+  cache.delete(key);
+  cache.set(key, entry);
+  if (cache.size <= PREFLIGHT_CACHE_MAX) return;
+  for (const [k, e] of cache) if (e.expiresAt <= now) cache.delete(k);
+  while (cache.size > PREFLIGHT_CACHE_MAX) cache.delete(cache.keys().next().value!);
+}
+
+/**
+ * The unexpired entry for this origin and URL, if it covers the request's method and unsafe header names.
  * @see https://fetch.spec.whatwg.org/#concept-cache-match
  */
 export function preflightCacheMatch(
-  cache: readonly PreflightCacheEntry[],
+  cache: PreflightCache,
   origin: string,
   url: string,
   method: string,
   unsafeHeaderNames: readonly string[],
   now: number,
 ): PreflightCacheEntry | null {
-  for (let i = cache.length - 1; i >= 0; i--) {
-    const e = cache[i]!;
-    if (e.origin !== origin || e.url !== url || e.expiresAt <= now) continue;
-    const methodOk = isCorsSafelistedMethod(method) || e.methods.includes(method) || e.methods.includes('*');
-    const headersOk = unsafeHeaderNames.every((h) => e.headerNames.includes(h) || (e.headerNames.includes('*') && h !== 'authorization'));
-    if (methodOk && headersOk) return e;
-  }
-  return null;
+  const e = cache.get(cacheKey(origin, url));
+  if (!e || e.expiresAt <= now) return null;
+  const methodOk = isCorsSafelistedMethod(method) || e.methods.includes(method) || e.methods.includes('*');
+  const headersOk = unsafeHeaderNames.every((h) => e.headerNames.includes(h) || (e.headerNames.includes('*') && h !== 'authorization'));
+  return methodOk && headersOk ? e : null;
 }
 
-/** Drop expired entries; keeps the model as small as the browser's own cache. */
-export function pruneCache(cache: PreflightCacheEntry[], now: number): PreflightCacheEntry[] {
-  return cache.filter((e) => e.expiresAt > now);
+/** The cache as stored with the session, and back. */
+export function cacheFromEntries(entries: readonly PreflightCacheEntry[]): PreflightCache {
+  const cache: PreflightCache = new Map();
+  for (const e of entries) cache.set(cacheKey(e.origin, e.url), e);
+  return cache;
 }

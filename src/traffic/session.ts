@@ -6,7 +6,7 @@ import type { Exchange } from './exchange';
 import { headerValue, originOf, sameHeaders } from './headers';
 import { claimFailedPreflight, claimPreflight, pairingKey, preflightMethodOf, type PendingPreflight } from './pairing';
 import { validatePreflightResponse } from '../cors/preflight-response';
-import { cacheEntryFor, preflightCacheMatch, pruneCache, type PreflightCacheEntry } from './preflight-cache';
+import { cacheEntryFor, cacheFromEntries, preflightCacheMatch, rememberPreflight, type PreflightCache, type PreflightCacheEntry } from './preflight-cache';
 import { buildExchange } from './build-exchange';
 
 /** The capture's raw record of one exchange; serialisable, so a restarted worker resumes it. */
@@ -90,7 +90,7 @@ export class TabSession {
   private preflights = new Map<string, PendingPreflight>();
   /** claimed preflight requestId → exchange id */
   private preflightOwner = new Map<string, string>();
-  private cache: PreflightCacheEntry[];
+  private cache: PreflightCache;
   private ignored: Map<string, IgnoredRequest>;
   private changed = new Set<string>();
   private removed = new Set<string>();
@@ -102,7 +102,7 @@ export class TabSession {
     this.dropped = state?.dropped ?? 0;
     this.skipped = { ...(state?.skipped ?? {}) };
     this.waiting = state ? [...state.waiting] : [];
-    this.cache = state ? [...state.cache] : [];
+    this.cache = cacheFromEntries(state?.cache ?? []);
     this.ignored = new Map(state?.ignored ?? []);
     for (const p of this.waiting) this.preflights.set(p.requestId, p);
     for (const r of state?.records ?? []) this.restore(r);
@@ -266,9 +266,9 @@ export class TabSession {
       this.own(rec, claimed);
       // The request was sent after its preflight: the preflight passed and is now cached.
       if (claimed.response) {
-        this.cache = pruneCache(this.cache, ev.timeStamp);
-        this.cache.push(cacheEntryFor(rec.initiatorOrigin, ev.url, ev.method, claimed.finalResponse ?? claimed.response, ev.timeStamp));
-        rec.cacheExpiresAt = this.cache[this.cache.length - 1]!.expiresAt;
+        const entry = cacheEntryFor(rec.initiatorOrigin, ev.url, ev.method, claimed.finalResponse ?? claimed.response, ev.timeStamp);
+        rememberPreflight(this.cache, entry, ev.timeStamp);
+        rec.cacheExpiresAt = entry.expiresAt;
       }
       return;
     }
@@ -421,7 +421,7 @@ export class TabSession {
     return {
       tabId: this.tabId,
       waiting: this.waiting,
-      cache: this.cache,
+      cache: [...this.cache.values()],
       ignored: [...this.ignored],
       dropped: this.dropped,
       skipped: this.skipped,
