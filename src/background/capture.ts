@@ -11,7 +11,10 @@ import type { CaptureEvent } from '../traffic/events';
  * the only response event a request failing its CORS check gets) and
  * onErrorOccurred (a request its preflight stopped gets nothing else). onCompleted
  * is added only while an override may rewrite headers, to see the final ones.
- * `extraHeaders` is needed on the first two: without it Chrome hides preflights.
+ * `extraHeaders` goes on onSendHeaders only: one listener asking for it is what makes Chrome
+ * show preflights (and Origin, Cookie) at all; on onHeadersReceived it would only add Set-Cookie,
+ * which no rule reads, for about a quarter more cost per event (DESIGN.md §6). The end-to-end
+ * oracle (every lab scenario against Chrome's own verdict) holds with this set.
  */
 export interface CaptureScope {
   /** null: every tab */
@@ -127,7 +130,7 @@ export class Capture {
       completed: finalHeaders ? safe(completedEvent) : null,
     };
     chrome.webRequest.onSendHeaders.addListener(l.send, filter, ['requestHeaders', 'extraHeaders']);
-    chrome.webRequest.onHeadersReceived.addListener(l.headers, filter, ['responseHeaders', 'extraHeaders']);
+    chrome.webRequest.onHeadersReceived.addListener(l.headers, filter, ['responseHeaders']);
     chrome.webRequest.onErrorOccurred.addListener(l.error, filter);
     if (l.completed) chrome.webRequest.onCompleted.addListener(l.completed, filter, ['responseHeaders', 'extraHeaders']);
     this.registered.set(key, l);
