@@ -1,6 +1,6 @@
 /**
- * Least privilege and store rules, on the source manifest and, when a build exists, on what the
- * build emits (dist/, or CORS_LENS_DIST): every permission is used by the code, no remote code, no
+ * Least privilege and store rules, on the source manifest and on what the build emits (dist/, or
+ * CORS_LENS_DIST; this file runs with the end-to-end suite, after the build, so the build is there): every permission is used by the code, no remote code, no
  * `unsafe-eval`, no web-accessible resource wider than needed.
  */
 import { describe, expect, it } from 'vitest';
@@ -94,7 +94,8 @@ describe('the manifest asks for no more than the code uses', () => {
     checkManifest(JSON.parse(readFileSync(join(ROOT, 'manifest.json'), 'utf8')) as Manifest, 'manifest.json');
   });
 
-  it.runIf(existsSync(join(DIST, 'manifest.json')))('the built manifest and pages', () => {
+  it('the built manifest and pages', () => {
+    expect(existsSync(join(DIST, 'manifest.json')), `no build in ${DIST}: run npm run build`).toBe(true);
     const m = JSON.parse(readFileSync(join(DIST, 'manifest.json'), 'utf8')) as Manifest;
     checkManifest(m, `${DIST}/manifest.json`);
     // The production build emits no dev-server loader and no web-accessible resources of its own.
