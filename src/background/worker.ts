@@ -84,7 +84,7 @@ chrome.runtime.onConnect.addListener((port) => {
           break;
         case 'preserve-log':
           s.preserveLog = msg.on;
-          store.schedule();
+          store.stateChanged(tabId);
           break;
       }
     });

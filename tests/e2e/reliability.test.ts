@@ -30,8 +30,12 @@ export function seeded(seed: number): () => number {
   };
 }
 
-/** How long a change may wait before it is written to storage.session (FLUSH_MS in src/background/store.ts), plus one write. */
-const LOSS_WINDOW_MS = 150 + 100;
+/**
+ * What an abrupt stop may lose: the events of the storage round trip in flight when it came
+ * (SessionStore.writeExchanges in src/background/store.ts writes each change at once, or as soon as
+ * the previous write is answered). Measured: 0-1 request per run, reaching the server 0-9 ms before the stop.
+ */
+const LOSS_WINDOW_MS = 25;
 /** An event dispatched to the worker just before the stop may reach the server a few ms after the stop was confirmed. */
 const STOP_SLACK_MS = 15;
 
@@ -145,9 +149,10 @@ describe('the capture when Chrome stops the service worker mid-traffic', () => {
     console.log(`eviction: ${N} requests, ${stops.length} stops (worker started after ${stops.map((s) => s.workerBackAfterMs).join('/')} ms, ready after ${stops.map((s) => s.readyAfterMs).join('/')} ms), ${atRisk.size} at risk, ${lost.length} lost ${JSON.stringify(lost.map((x) => x.i))}, ${damaged.length} incomplete ${JSON.stringify(damaged)}`);
 
     expect(served.length).toBe(N);
-    // What the product guarantees: an abrupt stop loses at most the changes of the last unwritten
-    // window before it; everything after the stop (the worker is woken by the next event) is kept.
+    // What the product guarantees: an abrupt stop loses at most what the browser was handing the worker
+    // at that moment; everything after the stop (the worker is woken by the next event) is kept.
     for (const x of lost) expect(atRisk.has(x.i), `request ${x.i} lost ${x.sinceStop} ms after a stop`).toBe(true);
+    expect(lost.length + damaged.length, 'at most one request touched per stop').toBeLessThanOrEqual(stops.length);
     for (const x of damaged) expect(atRisk.has(x.i), `request ${x.i} incomplete: ${JSON.stringify(x)}`).toBe(true);
     // In order (the page sent them one after the other), each once.
     expect(safe).toEqual([...safe].sort((a, b) => a - b));
