@@ -226,7 +226,10 @@ export class SessionStore {
    * write in flight at a time, the next sent the moment it is answered: at a request every few ms the
    * writes keep pace one event each; in a burst they carry what came meanwhile (a write per event
    * made a 10,000-request burst take twice as long), so an abrupt stop loses at most what arrived
-   * during one storage round trip.
+   * during one storage round trip. The price, measured on the stress page (2,000 requests in 3 s):
+   * 1.14x the bare listeners' page-load time, against 1.00 with 150 ms batches; a 16 ms minimum
+   * gap between writes took 3-5 requests per run instead of 0-1. Losing what the user came to see
+   * is the worse of the two.
    */
   private writeExchanges(): void {
     if (this.writes.size > 0) {

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
 import type { ToPanelMessage } from '../shared/protocol';
 import { applyMessage, blockedCount, emptyState, exchangesOf } from './state';
 import type { PanelConnection } from './connection';
-import { applyFilter, isFiltering, noFilter, type Filter } from './filter';
+import { applyFilter, isFiltering, noFilter, warmHaystacks, type Filter, type Idle } from './filter';
 import { moveSelection, navAction } from './nav';
 import { Toolbar } from './Toolbar';
 import { ExchangeTable } from './ExchangeTable';
@@ -28,6 +28,12 @@ function defaultPopOut(tabId: number): void {
   window.open(new URL(`panel.html?tabId=${tabId}`, location.href).href, '_blank', 'noopener');
 }
 
+/** requestIdleCallback where there is one (the panel); a timer slice elsewhere (tests' DOMs). */
+const browserIdle: Idle =
+  typeof requestIdleCallback === 'function'
+    ? { request: (step) => requestIdleCallback(step, { timeout: 1_000 }), cancel: (h) => cancelIdleCallback(h) }
+    : { request: (step) => setTimeout(() => { const end = Date.now() + 8; step({ timeRemaining: () => end - Date.now() }); }, 0) as unknown as number, cancel: (h) => clearTimeout(h) };
+
 export function App({ tabId, connect, popOut = defaultPopOut, now }: Props) {
   const [state, dispatch] = useReducer(applyMessage, undefined, emptyState);
   const conn = useRef<PanelConnection | null>(null);
@@ -46,6 +52,7 @@ export function App({ tabId, connect, popOut = defaultPopOut, now }: Props) {
   const all = imported ? imported.report.exchanges : live;
   const byId = imported ? imported.byId : state.byId;
   const shown = useMemo(() => applyFilter(all, filter), [all, filter]);
+  useEffect(() => warmHaystacks(all, browserIdle), [all]);
   const blocked = useMemo(() => blockedCount(all), [all]);
   const selected = selectedId !== null ? byId.get(selectedId) : undefined;
   // A cleared or dropped exchange cannot stay open.

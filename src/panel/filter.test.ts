@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyFilter, isFiltering, noFilter, type Filter } from './filter';
+import { applyFilter, isFiltering, noFilter, warmHaystacks, type Filter } from './filter';
 import { blockedPut, exchange, finding } from './testing';
 
 const allowed = exchange({ url: 'http://127.0.0.1:9002/go?s=simple-get', method: 'GET' });
@@ -48,5 +48,36 @@ describe('filter', () => {
     const many = Array.from({ length: 10_000 }, (_, i) => (i % 3 === 0 ? blockedPut() : exchange({ url: `http://127.0.0.1:9002/item/${i}` })));
     const out = applyFilter(many, f({ text: 'item/99' }));
     expect(ids(out)).toEqual(ids(many.filter((e) => e.url.includes('item/99'))));
+  });
+
+  it('builds the haystacks in idle slices, so the first keystroke reads none of the exchanges again', () => {
+    let reads = 0;
+    const counted = Array.from({ length: 50 }, (_, i) => {
+      const ex = exchange({ url: `http://127.0.0.1:9002/warm/${i}` });
+      const url = ex.url;
+      return Object.defineProperty({ ...ex }, 'url', { get: () => (reads++, url) }) as typeof ex;
+    });
+    const slices: Array<(d: { timeRemaining(): number }) => void> = [];
+    const stop = warmHaystacks(counted, { request: (step) => slices.push(step), cancel: () => {} });
+    // Each slice stops when its time is up: 10 exchanges' worth (2 ms each, 1 ms margin).
+    let left = 0;
+    const deadline = { timeRemaining: () => ((left -= 2), left + 2) };
+    for (let n = 0; n < slices.length && n < 100; n++) {
+      left = 21;
+      slices[n]!(deadline);
+    }
+    expect(slices.length).toBeGreaterThan(1);
+    expect(reads).toBe(50);
+    applyFilter(counted, f({ text: 'warm/4' }));
+    expect(reads).toBe(50);
+    stop();
+  });
+
+  it('stops warming when told to', () => {
+    const slices: Array<(d: { timeRemaining(): number }) => void> = [];
+    const cancelled: number[] = [];
+    const stop = warmHaystacks([blockedPut(), blockedPut()], { request: (step) => slices.push(step), cancel: (h) => cancelled.push(h) });
+    stop();
+    expect(cancelled).toEqual([1]);
   });
 });
