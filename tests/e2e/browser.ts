@@ -27,20 +27,26 @@ export interface Launched {
   close(): Promise<void>;
 }
 
-export async function launch(opts: { devtools?: boolean; extension?: boolean } = {}): Promise<Launched> {
+const BASE_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** The same browser with no extension at all: a baseline for timings. */
+export async function launchPlain(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  assertBrowser();
+  const profile = mkdtempSync(join(tmpdir(), 'cors-lens-plain-'));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROME, headless: true, args: BASE_ARGS });
+  return {
+    context,
+    async close() {
+      await context.close().catch(() => {});
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launch(opts: { devtools?: boolean } = {}): Promise<Launched> {
   assertBrowser();
   const profile = mkdtempSync(join(tmpdir(), 'cors-lens-profile-'));
-  const extension = opts.extension ?? true;
-  const args = [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ];
-  if (extension) args.push(`--disable-extensions-except=${DIST}`, `--load-extension=${DIST}`);
+  const args = [...BASE_ARGS, `--disable-extensions-except=${DIST}`, `--load-extension=${DIST}`];
   if (opts.devtools) args.push('--auto-open-devtools-for-tabs');
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROME,

@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page, Worker } from 'playwright-core';
 import { startBurstLab, type BurstLab, type BurstRunResult } from '../../lab/burst.mjs';
-import { launch, stopServiceWorker, waitFor, type Launched } from './browser';
+import { launch, launchPlain, stopServiceWorker, waitFor, type Launched } from './browser';
 
 /**
  * A burst: about 10,000 cross-origin requests in about 10 s from three tabs at once, recorded in
@@ -58,6 +58,34 @@ afterAll(async () => {
   await burst?.close();
 });
 
+/**
+ * The same burst in a browser without CORS Lens: how long this machine takes anyway, so the time with
+ * CORS Lens reads as a ratio (no timing assertion: the machines are noisy).
+ */
+async function baselineMs(): Promise<number> {
+  const plain = await launchPlain();
+  try {
+    const pages: Page[] = [];
+    for (let k = 0; k < 3; k++) {
+      const p = await plain.context.newPage();
+      await p.goto(`${burst.pageUrl}&tab=${k}`);
+      pages.push(p);
+    }
+    const t0 = Date.now();
+    await Promise.all(
+      pages.map((p, k) =>
+        p.evaluate(
+          (o) => (window as unknown as { burst: { run(o: object): Promise<BurstRunResult> } }).burst.run(o),
+          { n: PER_TAB, concurrency: 8, nonce: `base${k}`, preflightEvery: 10, blockEvery: 7 },
+        ),
+      ),
+    );
+    return Date.now() - t0;
+  } finally {
+    await plain.close();
+  }
+}
+
 describe('a burst of 10,000 requests in three tabs, session cap 2,000', () => {
   it('caps each session, counts every drop, throws nothing, and the panel stays responsive', async () => {
     const pages: Page[] = [];
@@ -76,6 +104,7 @@ describe('a burst of 10,000 requests in three tabs, session cap 2,000', () => {
       panels.push(panel);
     }
 
+    const withoutLensMs = await baselineMs();
     const t0 = Date.now();
     const runs = pages.map((p, k) =>
       p.evaluate(
@@ -134,6 +163,7 @@ describe('a burst of 10,000 requests in three tabs, session cap 2,000', () => {
     const numbers = {
       requests: served.reduce((a, b) => a + b, 0),
       ms,
+      withoutLensMs,
       results,
       served,
       sessions: tabIds.map((id) => status.sessions[id]),
@@ -147,7 +177,7 @@ describe('a burst of 10,000 requests in three tabs, session cap 2,000', () => {
     };
     mkdirSync(ARTIFACTS, { recursive: true });
     writeFileSync(join(ARTIFACTS, 'reliability-burst.json'), JSON.stringify(numbers, null, 2));
-    console.log(`burst: ${numbers.requests} requests in ${ms} ms; sessions ${numbers.sessions.join('/')}; counters ${JSON.stringify(counters)}; toggle answered in ${clicks.join('/')} ms; storage.session ${(storageBytes / 1e6).toFixed(2)} MB; worker heap ${heap === null ? '?' : (heap / 1e6).toFixed(1)} MB`);
+    console.log(`burst: ${numbers.requests} requests in ${ms} ms (without CORS Lens ${withoutLensMs} ms, ${(ms / withoutLensMs).toFixed(2)}x); sessions ${numbers.sessions.join('/')}; counters ${JSON.stringify(counters)}; toggle answered in ${clicks.join('/')} ms; storage.session ${(storageBytes / 1e6).toFixed(2)} MB; worker heap ${heap === null ? '?' : (heap / 1e6).toFixed(1)} MB`);
 
     expect(results.every((r) => r.sent === PER_TAB)).toBe(true);
     expect(served).toEqual([PER_TAB, PER_TAB, PER_TAB]);
