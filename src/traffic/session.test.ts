@@ -118,6 +118,20 @@ describe('bounded session', () => {
     expect(removed).toHaveLength(150);
   });
 
+  it('keeps dropping the oldest first through a long session, after a clear, and after a restore', () => {
+    const session = new TabSession(1, 100);
+    for (let i = 0; i < 10_000; i++) session.handle(simple(i));
+    expect(session.exchanges().map((e) => e.id)).toEqual(Array.from({ length: 100 }, (_, k) => String(9_900 + k)));
+    session.clear();
+    for (let i = 20_000; i < 20_150; i++) session.handle(simple(i));
+    expect(session.exchanges()[0]!.id).toBe('20050');
+    expect(session.dropped).toBe(50);
+    const restored = new TabSession(1, 100, { ...session.meta(), records: session.exchanges().map((e) => session.record(e.id)!) });
+    restored.handle(simple(30_000));
+    expect(restored.exchanges()[0]!.id).toBe('20051');
+    expect(restored.size).toBe(100);
+  });
+
   it('resumes from its persisted state with nothing lost', () => {
     const a = replay(byName('par').events.slice(0, 12));
     expect(a.size).toBeGreaterThan(0);
