@@ -55,7 +55,10 @@ export function timedPairing(E, base, n, cap) {
     while (batch.length < 1000 && made + batch.length < n) {
       const ev = base[j];
       batch.push({ ...ev, requestId: `${ev.requestId}.${copy}`, timeStamp: ev.timeStamp + copy * span });
-      if (++j === base.length) (j = 0), copy++;
+      if (++j === base.length) {
+        j = 0;
+        copy++;
+      }
     }
     const t = performance.now();
     for (const ev of batch) {
@@ -65,7 +68,10 @@ export function timedPairing(E, base, n, cap) {
     const d = performance.now() - t;
     ms += d;
     chunkMs += d;
-    if (made % 10_000 === 0) (chunks.push(chunkMs), (chunkMs = 0));
+    if (made % 10_000 === 0) {
+      chunks.push(chunkMs);
+      chunkMs = 0;
+    }
   }
   return { ms, chunks, session: s };
 }
