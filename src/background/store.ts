@@ -257,7 +257,7 @@ export class SessionStore {
         unsent.changed.delete(id);
         unsent.removed.add(id);
       }
-      const text = JSON.stringify(s.meta().waiting.map((p) => this.dict.encodePreflight(p)));
+      const text = JSON.stringify(s.waitingPreflights().map((p) => this.dict.encodePreflight(p)));
       if (this.waitingWritten.get(tabId) !== text) {
         set[`w:${tabId}`] = text;
         waiting.set(tabId, text);

@@ -432,6 +432,11 @@ export class TabSession {
     return this.changed.size > 0 || this.removed.size > 0;
   }
 
+  /** The preflights waiting for their request (read at every write: no copy of the rest of the state). */
+  waitingPreflights(): readonly PendingPreflight[] {
+    return this.waiting;
+  }
+
   /** The small part of the state that is not per exchange. */
   meta(): Omit<SessionState, 'records'> {
     return {
