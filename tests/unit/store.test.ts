@@ -136,6 +136,28 @@ describe('SessionStore persistence', () => {
     expect(last.request.headers).toContainEqual(['x-n', '599']);
   });
 
+  it('an abrupt stop before the batch: new dictionary lines are in tail keys, and a restart reads them', async () => {
+    vi.useFakeTimers({ now: 2_000_000 });
+    const a = await fresh();
+    for (let i = 0; i < 5; i++) {
+      a.handle(send(i));
+      await vi.advanceTimersByTimeAsync(0);
+    }
+    // The batch (FLUSH_MS) did not run after the first: the lines since are in t: keys.
+    expect(Object.keys(data).some((k) => k.startsWith('t:'))).toBe(true);
+    const b = await fresh();
+    await b.restore();
+    expect(b.discarded).toBe(0);
+    expect(b.peek(7)!.exchanges().map((e) => e.request.headers.find(([n]) => n === 'x-n')?.[1])).toEqual(['0', '1', '2', '3', '4']);
+    // The next batch folds them into chunks and drops the tail keys.
+    await a.flush();
+    expect(Object.keys(data).filter((k) => k.startsWith('t:'))).toEqual([]);
+    const c = await fresh();
+    await c.restore();
+    expect(c.peek(7)!.size).toBe(5);
+    expect(c.peek(7)!.exchanges().at(-1)!.request.headers).toContainEqual(['x-n', '4']);
+  });
+
   it('a full quota keeps the session in memory and what storage held readable', async () => {
     const a = await fresh();
     for (let i = 0; i < 3; i++) a.handle(send(i));
