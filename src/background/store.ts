@@ -118,11 +118,12 @@ export class SessionStore {
     const tails = Object.keys(all).filter((k) => /^t:\d+$/.test(k)).sort((a, b) => Number(a.slice(2)) - Number(b.slice(2)));
     for (const k of tails) {
       const tail = all[k];
-      this.tailKeys.push(k);
       if (!Array.isArray(tail) || !tail.every((l) => typeof l === 'string')) {
         this.discarded++;
+        bad.push(k);
         continue;
       }
+      this.tailKeys.push(k);
       const start = Number(k.slice(2));
       while (lines.length < start) lines.push('');
       (tail as string[]).forEach((l, i) => (lines[start + i] = l));

@@ -160,15 +160,20 @@ describe('the capture when Chrome stops the service worker mid-traffic', () => {
   });
 });
 
+/** A browser with CORS Lens capturing every tab, and one tab on the burst lab's page. */
+async function burstTabCapturedAll(): Promise<{ burst: BurstLab; l: Launched; page: Page; tabId: number }> {
+  const burst = await startBurstLab();
+  const l = await launch({ devtools: false });
+  await l.request('cors-lens/capture', { scope: 'all', on: true });
+  const page = await l.context.newPage();
+  await page.goto(burst.pageUrl);
+  return { burst, l, page, tabId: await l.tabIdOf(burst.pageOrigin) };
+}
+
 describe('a stopped worker, woken by traffic alone (capture all tabs, no DevTools, no panel)', () => {
   it('is woken by the next webRequest event and records it and all that follow', async () => {
-    const burst = await startBurstLab();
-    const l = await launch({ devtools: false });
+    const { burst, l, page, tabId } = await burstTabCapturedAll();
     try {
-      await l.request('cors-lens/capture', { scope: 'all', on: true });
-      const page = await l.context.newPage();
-      await page.goto(burst.pageUrl);
-      const tabId = await l.tabIdOf(burst.pageOrigin);
       await runBurst(page, { n: 5, nonce: 'wake' });
       await sleep(300);
       const startedBefore = (await l.request('cors-lens/status', {})).startedAt;
@@ -214,13 +219,8 @@ function exact(ex: Exchange): boolean {
 
 describe('a worker restarted on corrupted storage', () => {
   it('keeps working, keeps the good records, and counts what it dropped', async () => {
-    const burst = await startBurstLab();
-    const l = await launch({ devtools: false });
+    const { burst, l, page, tabId } = await burstTabCapturedAll();
     try {
-      await l.request('cors-lens/capture', { scope: 'all', on: true });
-      const page = await l.context.newPage();
-      await page.goto(burst.pageUrl);
-      const tabId = await l.tabIdOf(burst.pageOrigin);
       await runBurst(page, { n: 5, nonce: 'corrupt', preflightEvery: 2 });
       await waitFor(async () => (await exportReport(l, tabId)).exchanges.length === 5, 'five exchanges');
       await l.automation.evaluate(async (tab) => {

@@ -152,8 +152,12 @@ describe('SessionStore persistence', () => {
     // The next batch folds them into chunks and drops the tail keys.
     await a.flush();
     expect(Object.keys(data).filter((k) => k.startsWith('t:'))).toEqual([]);
+    // An unreadable tail key is counted and removed, and costs nothing else.
+    data['t:100000'] = 'not a list';
     const c = await fresh();
     await c.restore();
+    expect(c.discarded).toBe(1);
+    expect(data['t:100000']).toBeUndefined();
     expect(c.peek(7)!.size).toBe(5);
     expect(c.peek(7)!.exchanges().at(-1)!.request.headers).toContainEqual(['x-n', '4']);
   });
