@@ -7,7 +7,7 @@ import { cpuDelta, cpuTree } from './lib/proc.mjs';
 import { expectedServerRequests } from '../lab/perf-pages.mjs';
 
 /**
- * @typedef {{ id: string, label: string, ext: 'lens' | 'lensOptional' | 'mirror' | null, devtools: boolean, captureAll?: boolean, mirrorScope?: 'tab' | 'all' }} Config
+ * @typedef {{ id: string, label: string, ext: string | null, devtools: boolean, captureAll?: boolean, mirrorScope?: 'tab' | 'all' }} Config
  */
 
 /** @type {Config[]} */
@@ -23,6 +23,11 @@ export const CONFIGS = [
 export const EXTRA_CONFIGS = /** @type {Config[]} */ ([
   { id: 'mirror-all', label: "empty extension with CORS Lens's listeners, every tab", ext: 'mirror', devtools: false, mirrorScope: 'all' },
   { id: 'idle-optional', label: 'CORS Lens with webRequest and host access as optional permissions (not granted), nothing inspected', ext: 'lensOptional', devtools: false },
+  { id: 'idle-optional-all', label: 'CORS Lens with webRequest, declarativeNetRequest and host access optional (not granted), nothing inspected', ext: 'lensOptionalAll', devtools: false },
+  // Other listener sets (bench/lib/build.mjs LISTENER_VARIANTS), against `devtools`: where the floor lies.
+  { id: 'devtools+mirror-no-headers', label: 'DevTools open, empty extension: onSendHeaders (extraHeaders) + onErrorOccurred', ext: 'mirror-no-headers', devtools: true, mirrorScope: 'tab' },
+  { id: 'devtools+mirror-xh-response', label: 'DevTools open, empty extension: extraHeaders on onHeadersReceived instead of onSendHeaders', ext: 'mirror-xh-response', devtools: true, mirrorScope: 'tab' },
+  { id: 'devtools+mirror-no-script', label: "DevTools open, empty extension: CORS Lens's listeners without the script type", ext: 'mirror-no-script', devtools: true, mirrorScope: 'tab' },
 ]);
 
 /** Ratios reported, with their budget (DESIGN.md §9). */
@@ -36,6 +41,10 @@ export const COMPARISONS = [
   { id: 'mirror-all', config: 'mirror-all', baseline: 'none', budget: null },
   { id: 'own-code-all', config: 'lens-all', baseline: 'mirror-all', budget: { realistic: 1.03, stress: 1.03 } },
   { id: 'not-inspecting-optional', config: 'idle-optional', baseline: 'none', budget: { realistic: 1.02, stress: 1.02 } },
+  { id: 'not-inspecting-optional-all', config: 'idle-optional-all', baseline: 'none', budget: { realistic: 1.02, stress: 1.02 } },
+  { id: 'floor-no-headers', config: 'devtools+mirror-no-headers', baseline: 'devtools', budget: null },
+  { id: 'floor-xh-response', config: 'devtools+mirror-xh-response', baseline: 'devtools', budget: null },
+  { id: 'floor-no-script', config: 'devtools+mirror-no-script', baseline: 'devtools', budget: null },
 ];
 
 export const PAGES = /** @type {const} */ (['realistic', 'stress']);
@@ -91,13 +100,13 @@ export async function runOnce({ lab, config, paths, tag, timeoutMs = 120_000 }) 
     await cdp.send('Target.createTarget', { url: lab.perf.launcherUrl(`${runR}-gate`, realisticUrl) });
     // Attaching to a service worker while it starts makes Chromium drop it (Inspector.targetCrashed).
     await sleep(Math.max(0, 1500 - (Date.now() - browser.startedAt)));
-    if (config.ext === 'lensOptional') {
+    if (config.ext === 'lensOptional' || config.ext === 'lensOptionalAll') {
       // Without webRequest granted, worker.ts's top-level chrome.webRequest use throws: there may be no worker to ask.
       await sleep(500);
       out.checks.worker = (await cdp.targets()).some((t) => t.type === 'service_worker') ? 'running' : 'not running';
     } else if (config.ext) {
       const tabId = await tabIdOf(cdp, `key=${runR}-gate`);
-      if (config.ext === 'mirror') {
+      if (config.ext.startsWith('mirror')) {
         out.checks.listening = await workerEval(cdp, `bench.apply(${config.mirrorScope === 'all' ? 'null' : `[${tabId}]`})`);
       } else if (config.devtools || config.captureAll) {
         out.checks.listening = await waitFor(() => workerEval(cdp, 'chrome.webRequest.onSendHeaders.hasListeners()'), 'CORS Lens listening');
@@ -125,7 +134,7 @@ export async function runOnce({ lab, config, paths, tag, timeoutMs = 120_000 }) 
       out.pages[page] = { ms: result.ms, ok: result.ok, failed: result.failed, errors: result.errors, cpu, serverSaw: seen.length, serverExpected: expectedServerRequests(page), serverByPath: byPath };
       if (page === 'realistic') await sleep(300);
     }
-    if (config.ext === 'mirror') out.checks.events = await workerEval(cdp, 'bench.counts');
+    if (config.ext?.startsWith('mirror')) out.checks.events = await workerEval(cdp, 'bench.counts');
   } catch (e) {
     out.error = String(e instanceof Error ? e.message : e);
     out.targets = await browser.cdp.targets().then((ts) => ts.map((t) => `${t.type} ${t.url.slice(0, 80)}`), () => []);

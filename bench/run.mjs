@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { buildExtension, buildMirror, buildNodeBundle, mirrorDrift, optionalPermissionsCopy, CACHE } from './lib/build.mjs';
+import { buildExtension, buildListenerVariant, buildMirror, buildNodeBundle, mirrorDrift, optionalPermissionsCopy, LISTENER_VARIANTS, CACHE } from './lib/build.mjs';
 import { CHROME } from './lib/browser.mjs';
 import { fmt, fmtSpread, pairedRatios, spread, table } from './lib/stats.mjs';
 import { CONFIGS, EXTRA_CONFIGS, COMPARISONS, PAGES, pageLoad, recordEvents, eventsPerRequest } from './pageload.mjs';
@@ -46,8 +46,17 @@ const drift = mirrorDrift();
 if (!drift.matches) log(`WARNING: worker.ts now calls capture.apply({ ${drift.call} }); the mirror extension assumes settings.resourceTypes and no onCompleted`);
 log(`building into ${CACHE} ...`);
 const lens = buildExtension();
-const paths = { lens, lensOptional: optionalPermissionsCopy(lens), mirror: await buildMirror() };
 const E = await buildNodeBundle();
+/** @type {Record<string, string>} */
+const paths = {
+  lens,
+  lensOptional: optionalPermissionsCopy(lens),
+  lensOptionalAll: optionalPermissionsCopy(lens, 'ext-optional-all', ['webRequest', 'declarativeNetRequest']),
+  mirror: await buildMirror(),
+};
+for (const id of /** @type {(keyof typeof LISTENER_VARIANTS)[]} */ (Object.keys(LISTENER_VARIANTS))) {
+  if (configs.some((c) => c.ext === id)) paths[id] = await buildListenerVariant(id, E.DEFAULT_SETTINGS.resourceTypes);
+}
 const lab = await startLab();
 
 /** @type {any} */

@@ -78,6 +78,73 @@ globalThis.bench = {
   return dir;
 }
 
+/**
+ * Other listener sets than CORS Lens's, each an empty extension like the mirror (same permissions,
+ * same `bench` API): what one event or one `extraHeaders` costs, to show where the floor of the
+ * API lies. Each also counts the preflights it saw, since a set that hides them is no option.
+ * `events`: [webRequest event, extraInfoSpec][]; `types`: the filter's resource types.
+ */
+export const LISTENER_VARIANTS = {
+  // The mirror's set without onHeadersReceived: what that event costs.
+  'mirror-no-headers': { events: [['onSendHeaders', ['requestHeaders', 'extraHeaders']], ['onErrorOccurred', []]], types: null },
+  // extraHeaders on the response event instead of the request event (does it still show preflights?).
+  'mirror-xh-response': { events: [['onSendHeaders', ['requestHeaders']], ['onHeadersReceived', ['responseHeaders', 'extraHeaders']], ['onErrorOccurred', []]], types: null },
+  // The mirror's set without the `script` type (classic cross-origin scripts are no-cors).
+  'mirror-no-script': { events: [['onSendHeaders', ['requestHeaders', 'extraHeaders']], ['onHeadersReceived', ['responseHeaders']], ['onErrorOccurred', []]], types: ['xmlhttprequest', 'font', 'other'] },
+};
+
+/** @param {keyof typeof LISTENER_VARIANTS} id @param {string[]} defaultTypes */
+export async function buildListenerVariant(id, defaultTypes) {
+  const spec = LISTENER_VARIANTS[id];
+  const dir = join(CACHE, id);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'manifest.json'), 'utf8'));
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify({
+    manifest_version: 3,
+    name: `CORS Lens bench ${id}`,
+    version: '0.0.1',
+    permissions: manifest.permissions,
+    host_permissions: manifest.host_permissions,
+    background: { service_worker: 'worker.js' },
+  }, null, 2));
+  writeFileSync(join(dir, 'worker.js'), `
+const spec = ${JSON.stringify({ ...spec, types: spec.types ?? defaultTypes })};
+const counts = { preflights: 0 };
+const listeners = [];
+const listen = (tabs) => {
+  for (const [ev, fn] of listeners) chrome.webRequest[ev].removeListener(fn);
+  listeners.length = 0;
+  for (const tabId of tabs ?? [undefined]) {
+    for (const [ev, extra] of spec.events) {
+      const fn = (d) => {
+        counts[ev] = (counts[ev] ?? 0) + 1;
+        if (d.method === 'OPTIONS') counts.preflights++;
+        return undefined;
+      };
+      const filter = { urls: ['<all_urls>'], types: spec.types, ...(tabId === undefined ? {} : { tabId }) };
+      if (extra.length) chrome.webRequest[ev].addListener(fn, filter, extra);
+      else chrome.webRequest[ev].addListener(fn, filter);
+      listeners.push([ev, fn]);
+    }
+  }
+};
+chrome.tabs.onUpdated.addListener(() => {});
+chrome.runtime.onMessage.addListener(() => false);
+const resumed = chrome.storage.session.get('benchScope').then((s) => { if (s.benchScope) listen(s.benchScope.tabs); });
+globalThis.bench = {
+  counts,
+  async apply(tabs) {
+    await resumed;
+    listen(tabs);
+    await chrome.storage.session.set({ benchScope: { tabs } });
+    return listeners.length > 0;
+  },
+};
+`);
+  return dir;
+}
+
 /** The pure modules, for Node. @returns {Promise<any>} */
 export async function buildNodeBundle() {
   const entry = join(CACHE, 'node-entry.mjs');
@@ -108,18 +175,18 @@ export function mirrorDrift() {
 }
 
 /**
- * A copy of the built extension whose webRequest permission and host access are optional (and not
- * granted): what "not inspecting" would cost if they were requested only at the first capture.
- * @param {string} ext the built extension
+ * A copy of the built extension whose `optional` permissions (and host access) are optional, not
+ * granted: what "not inspecting" would cost if they were requested only at the first capture.
+ * @param {string} ext the built extension @param {string} name @param {string[]} optional
  */
-export function optionalPermissionsCopy(ext) {
-  const dir = join(CACHE, 'ext-optional');
+export function optionalPermissionsCopy(ext, name = 'ext-optional', optional = ['webRequest']) {
+  const dir = join(CACHE, name);
   rmSync(dir, { recursive: true, force: true });
   cpSync(ext, dir, { recursive: true });
   const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
   const perms = /** @type {string[]} */ (m.permissions ?? []);
-  m.permissions = perms.filter((p) => p !== 'webRequest');
-  m.optional_permissions = [...new Set([...(m.optional_permissions ?? []), 'webRequest'])];
+  m.permissions = perms.filter((p) => !optional.includes(p));
+  m.optional_permissions = [...new Set([...(m.optional_permissions ?? []), ...optional])];
   m.optional_host_permissions = m.host_permissions ?? [];
   m.host_permissions = [];
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m, null, 2));
