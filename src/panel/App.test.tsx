@@ -68,6 +68,14 @@ describe('App', () => {
     expect(root.querySelector('b')).toBeNull();
   });
 
+  it('says when the request itself was not seen, rather than showing it sent no headers', () => {
+    push(snapshot([exchange({ request: { headers: [] } }), exchange()]));
+    click(rows()[0]!);
+    expect(byLabel('Request (GET)').textContent).toContain('(not seen: CORS Lens began observing after this request was sent');
+    click(rows()[1]!);
+    expect(byLabel('Request (GET)').textContent).not.toContain('not seen');
+  });
+
   it('lists the exchanges with counters and explains a blocked one', () => {
     const first = exchange();
     const put = blockedPut();

@@ -158,3 +158,66 @@ describe('bounded session', () => {
     expect(() => session.exchanges()).not.toThrow();
   });
 });
+
+describe('events the worker missed or got out of order (a worker Chrome stopped mid-request)', () => {
+  /** The page's own requests (not preflights) that sent headers, by requestId. */
+  const sentRequests = (events: CaptureEvent[]): string[] =>
+    [...new Set(events.filter((e) => e.kind === 'send' && !(e.method === 'OPTIONS' && e.headers.some(([n]) => n === 'access-control-request-method'))).map((e) => e.requestId))];
+  const summary = (s: TabSession) =>
+    s
+      .exchanges()
+      .map((e) => ({ id: e.id, verdict: e.verdict, preflight: e.preflight?.observed ?? null, response: e.response?.statusCode ?? null, findings: e.findings.map((f) => f.id) }))
+      .sort((a, b) => Number(a.id) - Number(b.id));
+
+  it('gives the same exchanges when a request\'s onSendHeaders comes after its response and error', () => {
+    for (const s of scenarios) {
+      for (const id of sentRequests(s.events)) {
+        const first = s.events.findIndex((e) => e.requestId === id && e.kind === 'send');
+        const send = s.events[first]!;
+        // Only the first leg: a redirected request sends again, and that order is the browser's.
+        const rest = s.events.filter((_, i) => i !== first);
+        const lastOfIt = rest.reduce((at, e, i) => (e.requestId === id ? i : at), -1);
+        const late = [...rest.slice(0, lastOfIt + 1), send, ...rest.slice(lastOfIt + 1)];
+        if (s.events.some((e) => e.requestId === id && e.kind === 'send' && e !== send)) continue;
+        const reordered = replay(late);
+        expect(summary(reordered), `${s.name} #${id}`).toEqual(summary(replay(s.events)));
+        // Listed from when it was sent (or its preflight was), not from when its response came.
+        expect(reordered.exchange(id)!.startedAt, `${s.name} #${id}`).toBeLessThanOrEqual(send.timeStamp);
+      }
+    }
+  });
+
+  it('keeps a request whose onSendHeaders never came, with its response, preflight and verdict', () => {
+    let kept = 0;
+    for (const s of scenarios) {
+      for (const id of sentRequests(s.events)) {
+        const full = replay(s.events).exchange(id);
+        if (!full || full.request.headers.length === 0 || s.events.filter((e) => e.requestId === id && e.kind === 'send').length > 1) continue;
+        const partial = replay(s.events.filter((e) => !(e.requestId === id && e.kind === 'send'))).exchange(id);
+        if (full.method === 'OPTIONS' || full.response === null) {
+          // Nothing but an error came: it is still listed, as a request that never sent headers.
+          continue;
+        }
+        expect(partial, `${s.name} #${id}`).toBeDefined();
+        expect(partial!.response, `${s.name} #${id}`).toEqual(full.response);
+        expect(partial!.request.headers.filter(([n]) => n !== 'origin'), `${s.name} #${id}`).toEqual([]);
+        expect(partial!.verdict, `${s.name} #${id}`).toBe(full.verdict);
+        expect(partial!.preflight?.observed ?? null, `${s.name} #${id}`).toBe(full.preflight?.observed === 'sent' ? 'sent' : (partial!.preflight?.observed ?? null));
+        if (full.verdict === 'blocked') expect(partial!.findings[0]?.chromeCorsError, `${s.name} #${id}`).toBe(full.findings[0]?.chromeCorsError);
+        kept++;
+      }
+    }
+    expect(kept).toBeGreaterThan(10);
+  });
+
+  it('does not turn a same-origin or an extension\'s response into an exchange, nor an OPTIONS it cannot place', () => {
+    const base = { requestId: '5', tabId: 1, frameId: 0, documentId: 'd', type: 'xmlhttprequest', timeStamp: 1, statusCode: 200, headers: [] as [string, string][] };
+    const session = replay([
+      { kind: 'headers', ...base, initiator: 'http://a.test', url: 'http://a.test/x', method: 'GET' },
+      { kind: 'headers', ...base, requestId: '6', initiator: 'chrome-extension://abc', url: 'http://b.test/x', method: 'GET' },
+      { kind: 'headers', ...base, requestId: '7', initiator: 'http://a.test', url: 'http://b.test/x', method: 'OPTIONS' },
+    ]);
+    expect(session.size).toBe(0);
+    expect(session.skipped).toEqual({});
+  });
+});

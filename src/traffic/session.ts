@@ -1,11 +1,12 @@
 import type { Message, PreflightObserved, Redirect } from '../cors/types';
 import { accessControlRequestHeaders, corsUnsafeRequestHeaderNames } from '../cors/request-headers';
 import { preflightReasons } from '../cors/preflight-required';
-import type { CaptureEvent, ErrorEvent, SendEvent } from './events';
+import type { CaptureEvent, ErrorEvent, HeadersEvent, SendEvent } from './events';
 import type { Exchange } from './exchange';
 import { headerValue, originOf, sameHeaders } from './headers';
 import { claimFailedPreflight, claimPreflight, pairingKey, preflightMethodOf, type PendingPreflight } from './pairing';
 import { validatePreflightResponse } from '../cors/preflight-response';
+import { isCorsSafelistedMethod } from '../cors/methods';
 import { cacheEntryFor, cacheFromEntries, preflightCacheMatch, rememberPreflight, type PreflightCache, type PreflightCacheEntry } from './preflight-cache';
 import { buildExchange } from './build-exchange';
 
@@ -38,6 +39,13 @@ function preflightFailed(p: PendingPreflight, origin: string, method: string, in
   if (!response) return false;
   const names = p.requestHeaderNames.split(',').filter((n) => n.length > 0);
   return validatePreflightResponse(response, origin, include, method, names) !== null;
+}
+
+/** Made by a page (not an extension) for another origin than its own; unlike TabSession.crossOrigin, counts and remembers nothing. */
+function isCrossOrigin(ev: { url: string; initiator?: string | undefined }): boolean {
+  const target = originOf(ev.url);
+  if (target === null || !ev.initiator || ev.initiator === 'null' || ev.initiator.startsWith('chrome-extension:')) return false;
+  return target !== originOf(ev.initiator);
 }
 
 export type SkipReason = 'unparsable-url' | 'no-initiator' | 'extension-initiator' | 'orphan-preflight' | 'malformed-event';
@@ -101,6 +109,8 @@ export class TabSession {
   private ignored: Map<string, IgnoredRequest>;
   private changed = new Set<string>();
   private removed = new Set<string>();
+  /** A preflight started waiting, got its answer or expired: the store writes the waiting list at once, like a record. */
+  private waitingChanged = false;
 
   constructor(tabId: number, cap: number, state?: SessionState) {
     this.tabId = tabId;
@@ -139,6 +149,7 @@ export class TabSession {
           const rec = this.records.get(ev.requestId);
           if (!rec) {
             if (redirect) this.ignored.get(ev.requestId)?.redirects.push({ statusCode: ev.statusCode, location, headers: ev.headers });
+            else this.onUnsentResponse(ev, response);
             break;
           }
           if (redirect) {
@@ -193,6 +204,16 @@ export class TabSession {
       this.expireOrphans(ev.timeStamp);
       this.waiting.push(p);
       this.preflights.set(p.requestId, p);
+      this.waitingChanged = true;
+      return;
+    }
+    if (existing?.request === null) {
+      // Its response or error came first (events out of order after a worker restart): this is the
+      // request itself, not a redirect, and keeps the preflight it may have claimed.
+      existing.request = { headers: ev.headers };
+      existing.startedAt = Math.min(existing.startedAt, ev.timeStamp);
+      if (!existing.preflight) this.attachPreflight(existing, ev);
+      this.touch(existing);
       return;
     }
     if (existing) {
@@ -220,6 +241,25 @@ export class TabSession {
     }
     rec.request = { headers: ev.headers };
     this.attachPreflight(rec, ev);
+    this.add(rec);
+  }
+
+  /**
+   * A response whose request was not seen: its onSendHeaders went to a worker Chrome stopped a moment
+   * later (measured: after an abrupt stop the next worker gets the response, or gets a request's events
+   * out of order, response and error before the request), or capture began while it was in flight.
+   * The exchange is kept, with its request headers unknown; a later onSendHeaders fills them in.
+   * OPTIONS is left out: without its request headers a preflight cannot be told from a page's OPTIONS.
+   */
+  private onUnsentResponse(ev: HeadersEvent, response: Message): void {
+    if (ev.method === 'OPTIONS' || this.ignored.has(ev.requestId) || !isCrossOrigin(ev)) return;
+    const rec = this.create(ev);
+    rec.response = response;
+    // A method that needs a preflight had one sent before it: the oldest waiting for this URL and method.
+    if (!isCorsSafelistedMethod(ev.method)) {
+      const claimed = claimPreflight(this.waiting, pairingKey(ev, ev.method), null, true);
+      if (claimed) this.own(rec, claimed);
+    }
     this.add(rec);
   }
 
@@ -292,7 +332,7 @@ export class TabSession {
     this.preflightOwner.set(p.requestId, rec.id);
   }
 
-  private create(ev: SendEvent | ErrorEvent): ExchangeRecord {
+  private create(ev: SendEvent | HeadersEvent | ErrorEvent): ExchangeRecord {
     return {
       id: ev.requestId,
       tabId: ev.tabId,
@@ -336,6 +376,7 @@ export class TabSession {
     while (this.waiting.length > 0 && now - this.waiting[0]!.startedAt > ORPHAN_PREFLIGHT_MS) {
       const p = this.waiting.shift()!;
       this.preflights.delete(p.requestId);
+      this.waitingChanged = true;
       this.skip('orphan-preflight');
     }
   }
@@ -387,6 +428,7 @@ export class TabSession {
     const owner = this.preflightOwner.get(p.requestId);
     const rec = owner === undefined ? undefined : this.records.get(owner);
     if (rec) this.touch(rec);
+    else this.waitingChanged = true;
   }
 
   /** The exchange as the report and the panel show it (analysed once per change). */
@@ -425,11 +467,12 @@ export class TabSession {
     const out = { changed: [...this.changed], removed: [...this.removed] };
     this.changed.clear();
     this.removed.clear();
+    this.waitingChanged = false;
     return out;
   }
 
   get dirty(): boolean {
-    return this.changed.size > 0 || this.removed.size > 0;
+    return this.changed.size > 0 || this.removed.size > 0 || this.waitingChanged;
   }
 
   /** The preflights waiting for their request (read at every write: no copy of the rest of the state). */

@@ -162,6 +162,22 @@ describe('SessionStore persistence', () => {
     expect(c.peek(7)!.exchanges().at(-1)!.request.headers).toContainEqual(['x-n', '4']);
   });
 
+  it('an abrupt stop between a preflight and its request: the restarted worker pairs them', async () => {
+    vi.useFakeTimers({ now: 3_000_000 });
+    const at = { tabId: 7, frameId: 0, documentId: 'doc', initiator: PAGE, url: `${API}/api?i=1`, type: 'xmlhttprequest' };
+    const a = await fresh();
+    a.handle({ kind: 'send', requestId: '50', ...at, method: 'OPTIONS', timeStamp: 1, headers: [['access-control-request-method', 'PUT'], ['access-control-request-headers', 'x-burst'], ['origin', PAGE]] });
+    a.handle({ kind: 'headers', requestId: '50', ...at, method: 'OPTIONS', timeStamp: 2, statusCode: 204, headers: [['access-control-allow-origin', PAGE], ['access-control-allow-methods', 'PUT'], ['access-control-allow-headers', 'x-burst']] });
+    // Only the writes sent in the task of the events: no batch ran.
+    await vi.advanceTimersByTimeAsync(0);
+    const b = await fresh();
+    await b.restore();
+    b.handle({ kind: 'send', requestId: '49', ...at, method: 'PUT', timeStamp: 3, headers: [['origin', PAGE], ['x-burst', '1']] });
+    const ex = b.peek(7)!.exchange('49')!;
+    expect(ex.preflight?.observed).toBe('sent');
+    expect(ex.preflight?.response?.statusCode).toBe(204);
+  });
+
   it('a full quota keeps the session in memory and what storage held readable', async () => {
     const a = await fresh();
     for (let i = 0; i < 3; i++) a.handle(send(i));
