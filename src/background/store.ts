@@ -17,7 +17,7 @@ import type { SessionCounters, StorageHealth } from '../shared/protocol';
  * already sent is nearly always carried out by the browser even when the worker is gone (measured over
  * 4 seeded stops in 500 requests: a 150 ms batch lost 8-13 exchanges; this, with the waiting preflights
  * written like records and TabSession keeping responses whose request it missed, loses 0 and leaves
- * 0-1 incomplete per run, a request whose events the browser was handing the stopping worker). The rest (preflight-cache model, counters, the same-origin
+ * 0-2 incomplete per run, a request whose events the browser was handing the stopping worker). The rest (preflight-cache model, counters, the same-origin
  * requests remembered for redirects) and the broadcast to panels go at most every FLUSH_MS: losing
  * them costs a count or a cache annotation, never an exchange.
  *

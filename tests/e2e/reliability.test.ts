@@ -34,7 +34,7 @@ export function seeded(seed: number): () => number {
  * What an abrupt stop may lose: the events of the storage round trip in flight when it came
  * (SessionStore.writeExchanges in src/background/store.ts writes each change at once, or as soon as
  * the previous write is answered), and the events the browser was handing the stopping worker. Measured
- * over 5 runs: 0 lost, 0-1 incomplete per run (its preflight, response or error missing), reaching the
+ * over 6 runs: 0 lost, 0-2 incomplete per run (its preflight, response or error missing), reaching the
  * server 12 ms before to 8 ms after the stop (before the waiting preflights were written with each
  * change and responses of unseen requests kept: 0-1 lost per run).
  */
