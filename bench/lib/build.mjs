@@ -22,23 +22,33 @@ export function buildExtension() {
 }
 
 /**
- * The mirror extension: CORS Lens's manifest permissions, and a worker holding CORS Lens's own
- * Capture (same listeners, extraInfoSpec and filters) whose sink only counts, or records, events.
- * `globalThis.bench.apply(tabs | null, record)` registers them (tabs: ids, null: every tab).
+ * A fresh directory for an empty bench extension with CORS Lens's permissions (so the browser treats
+ * it as it treats CORS Lens) and a worker.js the caller writes.
+ * @param {string} id @returns {string} the directory
  */
-export async function buildMirror() {
-  const dir = join(CACHE, 'mirror');
+function benchExtensionDir(id) {
+  const dir = join(CACHE, id);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const manifest = JSON.parse(readFileSync(join(ROOT, 'manifest.json'), 'utf8'));
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify({
     manifest_version: 3,
-    name: 'CORS Lens bench mirror',
+    name: `CORS Lens bench ${id}`,
     version: '0.0.1',
     permissions: manifest.permissions,
     host_permissions: manifest.host_permissions,
     background: { service_worker: 'worker.js', type: 'module' },
   }, null, 2));
+  return dir;
+}
+
+/**
+ * The mirror extension: CORS Lens's manifest permissions, and a worker holding CORS Lens's own
+ * Capture (same listeners, extraInfoSpec and filters) whose sink only counts, or records, events.
+ * `globalThis.bench.apply(tabs | null, record)` registers them (tabs: ids, null: every tab).
+ */
+export async function buildMirror() {
+  const dir = benchExtensionDir('mirror');
   const entry = join(CACHE, 'mirror-entry.mjs');
   writeFileSync(entry, `
 import { Capture } from ${src('background/capture.ts')};
@@ -96,18 +106,7 @@ export const LISTENER_VARIANTS = {
 /** @param {keyof typeof LISTENER_VARIANTS} id @param {string[]} defaultTypes */
 export async function buildListenerVariant(id, defaultTypes) {
   const spec = LISTENER_VARIANTS[id];
-  const dir = join(CACHE, id);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const manifest = JSON.parse(readFileSync(join(ROOT, 'manifest.json'), 'utf8'));
-  writeFileSync(join(dir, 'manifest.json'), JSON.stringify({
-    manifest_version: 3,
-    name: `CORS Lens bench ${id}`,
-    version: '0.0.1',
-    permissions: manifest.permissions,
-    host_permissions: manifest.host_permissions,
-    background: { service_worker: 'worker.js' },
-  }, null, 2));
+  const dir = benchExtensionDir(id);
   writeFileSync(join(dir, 'worker.js'), `
 const spec = ${JSON.stringify({ ...spec, types: spec.types ?? defaultTypes })};
 const counts = { preflights: 0 };

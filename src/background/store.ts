@@ -14,11 +14,11 @@ import type { SessionCounters, StorageHealth } from '../shared/protocol';
  * Two paces. What an exchange is made of (its record, the preflights waiting for their request,
  * the dictionary lines they use) is written right after the event that changed it, or as soon as
  * the write in flight is answered: Chrome can stop the worker between any two events, and a write
- * already sent is nearly always carried out by the browser even when the worker is gone (measured over
- * 4 seeded stops in 500 requests: a 150 ms batch lost 8-13 exchanges; this, with the waiting preflights
- * written like records and TabSession keeping responses whose request it missed, loses 0 and leaves
- * 0-2 incomplete per run, a request whose events the browser was handing the stopping worker). The rest (preflight-cache model, counters, the same-origin
- * requests remembered for redirects) and the broadcast to panels go at most every FLUSH_MS: losing
+ * already sent is nearly always carried out by the browser even when the worker is gone. Measured
+ * over 4 seeded stops in 500 requests: a 150 ms batch lost 8-13 exchanges; this (with TabSession
+ * keeping responses whose request it missed) loses 0 and leaves 0-2 per run incomplete, requests
+ * whose events the browser was handing the stopping worker. The rest (preflight-cache model,
+ * counters, the same-origin requests remembered for redirects) and the broadcast to panels go at most every FLUSH_MS: losing
  * them costs a count or a cache annotation, never an exchange.
  *
  * Keys: `x:<tab>:<id>` one record; `w:<tab>` the preflights waiting for their request;
@@ -246,11 +246,10 @@ export class SessionStore {
    * write in flight at a time, the next sent the moment it is answered: at a request every few ms the
    * writes keep pace one event each; in a burst they carry what came meanwhile (a write per event
    * made a 10,000-request burst take twice as long), so an abrupt stop loses at most what arrived
-   * during one storage round trip. The price, measured on the stress page (2,000 requests in 3 s):
-   * 1.11x the bare listeners' page-load time (1.02 on the realistic page), against 1.00 with 150 ms
-   * batches; a 16 ms minimum
-   * gap between writes took 3-5 requests per run instead of 0-1. Losing what the user came to see
-   * is the worse of the two.
+   * during one storage round trip. The price (npm run bench, own code over the bare listeners):
+   * 1.05 realistic / 1.08 stress page, against 1.10 / 1.00 with 150 ms batches; a 16 ms minimum gap
+   * between writes lost 3-5 requests per 4 abrupt stops. Losing what the user came to see is the
+   * worse of the two.
    */
   private writeExchanges(): void {
     if (this.writes.size > 0) {

@@ -59,11 +59,12 @@ export function MessageView({ heading, request, response, finalResponse, error, 
       <h3>
         {heading} <span class="muted">→ {status}</span>
       </h3>
-      {missed ? (
-        <HeaderTable title="Request headers" headers={[]} decisive={decisive} empty="(not seen: CORS Lens began observing after this request was sent, or its worker was restarting)" />
-      ) : (
-        <HeaderTable title="Request headers" headers={request.headers} decisive={decisive} />
-      )}
+      <HeaderTable
+        title="Request headers"
+        headers={missed ? [] : request.headers}
+        decisive={decisive}
+        empty={missed ? '(not seen: CORS Lens began observing after this request was sent, or its worker was restarting)' : undefined}
+      />
       {finalResponse ? (
         <>
           <HeaderTable title="Response headers (final, after override)" headers={diffHeaders(response, finalResponse)} decisive={decisive} />

@@ -41,11 +41,13 @@ function preflightFailed(p: PendingPreflight, origin: string, method: string, in
   return validatePreflightResponse(response, origin, include, method, names) !== null;
 }
 
-/** Made by a page (not an extension) for another origin than its own; unlike TabSession.crossOrigin, counts and remembers nothing. */
-function isCrossOrigin(ev: { url: string; initiator?: string | undefined }): boolean {
+/** Whether a page (not an extension) made this request for another origin than its own, or why that cannot be told. */
+function originRelation(ev: { url: string; initiator?: string | undefined }): 'cross' | 'same' | 'unparsable-url' | 'no-initiator' | 'extension-initiator' {
   const target = originOf(ev.url);
-  if (target === null || !ev.initiator || ev.initiator === 'null' || ev.initiator.startsWith('chrome-extension:')) return false;
-  return target !== originOf(ev.initiator);
+  if (target === null) return 'unparsable-url';
+  if (!ev.initiator || ev.initiator === 'null') return 'no-initiator';
+  if (ev.initiator.startsWith('chrome-extension:')) return 'extension-initiator';
+  return target !== originOf(ev.initiator) ? 'cross' : 'same';
 }
 
 export type SkipReason = 'unparsable-url' | 'no-initiator' | 'extension-initiator' | 'orphan-preflight' | 'malformed-event';
@@ -252,7 +254,8 @@ export class TabSession {
    * OPTIONS is left out: without its request headers a preflight cannot be told from a page's OPTIONS.
    */
   private onUnsentResponse(ev: HeadersEvent, response: Message): void {
-    if (ev.method === 'OPTIONS' || this.ignored.has(ev.requestId) || !isCrossOrigin(ev)) return;
+    // Counts nothing: its onSendHeaders, if it came, was counted already.
+    if (ev.method === 'OPTIONS' || this.ignored.has(ev.requestId) || originRelation(ev) !== 'cross') return;
     const rec = this.create(ev);
     rec.response = response;
     // A method that needs a preflight had one sent before it: the oldest waiting for this URL and method.
@@ -355,11 +358,9 @@ export class TabSession {
 
   /** Is this request cross-origin to the page that made it? Counts the reasons it cannot tell. */
   private crossOrigin(ev: { requestId: string; url: string; initiator?: string | undefined; timeStamp: number }, preflight: boolean): boolean {
-    const target = originOf(ev.url);
-    if (target === null) return this.skip('unparsable-url');
-    if (!ev.initiator || ev.initiator === 'null') return this.skip('no-initiator');
-    if (ev.initiator.startsWith('chrome-extension:')) return this.skip('extension-initiator');
-    if (target !== originOf(ev.initiator)) return true;
+    const relation = originRelation(ev);
+    if (relation === 'cross') return true;
+    if (relation !== 'same') return this.skip(relation);
     if (!preflight) {
       this.ignored.set(ev.requestId, { url: ev.url, startedAt: ev.timeStamp, redirects: [] });
       if (this.ignored.size > IGNORED_MAX) this.ignored.delete(this.ignored.keys().next().value!);
