@@ -21,7 +21,8 @@ import type { SessionCounters, StorageHealth } from '../shared/protocol';
  * counters, the same-origin requests remembered for redirects) and the broadcast to panels go at most every FLUSH_MS: losing
  * them costs a count or a cache annotation, never an exchange.
  *
- * Keys: `x:<tab>:<id>` one record; `w:<tab>` the preflights waiting for their request;
+ * Keys: `x:<tab>:<id>` one record; `p:<tab>:<id>` one preflight waiting for its request;
+ * `c:<tab>:<origin> <url>` one entry of the preflight-cache model;
  * `m:<tab>` the session's other state; `d:<n>` a chunk of the header dictionary; `t:<line>` its
  * lines written since the last batch, from that line on; `scope` what was being captured.
  */
@@ -71,12 +72,24 @@ export class SessionStore {
   private unsent = new Map<number, { changed: Set<string>; removed: Set<string> }>();
   /** Dictionary lines stored in whole chunks (`d:<n>`); those after it are in tail keys. */
   private chunked = 0;
-  /** The tail keys (`t:<first line>`) written since the chunks were. */
-  private tailKeys: string[] = [];
+  /** The tail keys (`t:<first line>`) in storage, with the line after their last. */
+  private tailKeys: Array<{ key: string; end: number }> = [];
+  /** The `p:` keys in storage: a preflight claimed before its key was written needs no removal. */
+  private waitingKeys = new Set<string>();
+  /**
+   * Keys emptied by a write (a dropped record, a preflight its request claimed: the write that
+   * stores the claimant empties it), removed by the next batch: a `remove` call beside each write
+   * doubled the browser's work per write.
+   */
+  private tombstones = new Set<string>();
+  /**
+   * Per tab, the preflight-cache entries in storage by key. Entries are replaced, not changed, so
+   * identity tells what to write: as one value the model (up to 1,024 entries) was rewritten whole
+   * with every batch, 5.7 of the 9.5 MB the stress page made the worker write.
+   */
+  private cacheWritten = new Map<number, Map<string, PreflightCacheEntry>>();
   /** Tabs whose other state may have changed since it was last written. */
   private metaDue = new Set<number>();
-  /** The waiting preflights last written per tab. */
-  private waitingWritten = new Map<number, string>();
   /** Storage entries that could not be read back, shown to the user rather than breaking the worker. */
   discarded = 0;
   /** Records a write could not store (quota): a restarted worker would not have them. */
@@ -124,16 +137,22 @@ export class SessionStore {
         bad.push(k);
         continue;
       }
-      this.tailKeys.push(k);
       const start = Number(k.slice(2));
+      this.tailKeys.push({ key: k, end: start + tail.length });
       while (lines.length < start) lines.push('');
       (tail as string[]).forEach((l, i) => (lines[start + i] = l));
     }
     this.dict = new HeaderDictionary(lines);
     const byTab = new Map<number, ExchangeRecord[]>();
+    /** Keys emptied by a write whose batch did not come (see `tombstones`): dropped, not counted. */
+    const stale: string[] = [];
     for (const [k, v] of Object.entries(all)) {
       const m = /^x:(\d+):(.+)$/.exec(k);
       if (!m) continue;
+      if (v === '') {
+        stale.push(k);
+        continue;
+      }
       const rec = this.decode(v);
       if (!rec) {
         this.discarded++;
@@ -144,8 +163,49 @@ export class SessionStore {
       list.push(rec);
       byTab.set(Number(m[1]), list);
     }
-    const tabs = new Set<number>(byTab.keys());
-    for (const k of Object.keys(all)) if (/^[mw]:\d+$/.test(k)) tabs.add(Number(k.slice(2)));
+    // Preflights waiting for their request. One its request claimed (the removal of its key was not
+    // carried out before a stop) is left out: the record that owns it has it.
+    const waitingByTab = new Map<number, PendingPreflight[]>();
+    const owned = new Set<string>();
+    for (const list of byTab.values()) for (const r of list) if (r.preflight) owned.add(r.preflight.requestId);
+    for (const [k, v] of Object.entries(all)) {
+      const m = /^p:(\d+):(.+)$/.exec(k);
+      if (!m) continue;
+      if (v === '') {
+        stale.push(k);
+        continue;
+      }
+      const p = this.decodePreflight(parseStored(v));
+      if (!p) {
+        this.discarded++;
+        bad.push(k);
+      } else if (owned.has(p.requestId)) {
+        stale.push(k);
+      } else {
+        this.waitingKeys.add(k);
+        const list = waitingByTab.get(Number(m[1])) ?? [];
+        list.push(p);
+        waitingByTab.set(Number(m[1]), list);
+      }
+    }
+    const cacheByTab = new Map<number, PreflightCacheEntry[]>();
+    for (const [k, v] of Object.entries(all)) {
+      const m = /^c:(\d+):/.exec(k);
+      if (!m) continue;
+      const e = parseStored(v);
+      if (!isCacheEntry(e)) {
+        this.discarded++;
+        bad.push(k);
+        continue;
+      }
+      const tabId = Number(m[1]);
+      cacheByTab.set(tabId, [...(cacheByTab.get(tabId) ?? []), e]);
+      let written = this.cacheWritten.get(tabId);
+      if (!written) this.cacheWritten.set(tabId, (written = new Map()));
+      written.set(k, e);
+    }
+    const tabs = new Set<number>([...byTab.keys(), ...waitingByTab.keys(), ...cacheByTab.keys()]);
+    for (const k of Object.keys(all)) if (/^m:\d+$/.test(k)) tabs.add(Number(k.slice(2)));
     for (const tabId of tabs) {
       const stored = parseStored(all[`m:${tabId}`]);
       const meta = (stored && typeof stored === 'object' ? stored : undefined) as Partial<SessionState> | undefined;
@@ -154,19 +214,13 @@ export class SessionStore {
         bad.push(`m:${tabId}`);
         if (!byTab.has(tabId)) continue;
       }
-      // Waiting preflights have their own key; an earlier version kept them in the session state.
-      const storedWaiting = parseStored(all[`w:${tabId}`]);
-      if (storedWaiting !== undefined && !Array.isArray(storedWaiting)) {
-        this.discarded++;
-        bad.push(`w:${tabId}`);
-      }
-      const waiting = Array.isArray(storedWaiting) ? storedWaiting : Array.isArray(meta?.waiting) ? meta.waiting : [];
+      const waiting = (waitingByTab.get(tabId) ?? []).sort((a, b) => a.startedAt - b.startedAt);
       const records = (byTab.get(tabId) ?? []).sort((a, b) => a.startedAt - b.startedAt || Number(a.id) - Number(b.id));
       const state: SessionState = {
         tabId,
         records,
-        waiting: waiting.map((p) => this.decodePreflight(p)).filter((p) => p !== null),
-        cache: Array.isArray(meta?.cache) ? meta.cache.filter(isCacheEntry) : [],
+        waiting,
+        cache: (cacheByTab.get(tabId) ?? []).sort((a, b) => a.expiresAt - b.expiresAt),
         ignored: Array.isArray(meta?.ignored) ? meta.ignored.filter(isIgnoredEntry) : [],
         dropped: typeof meta?.dropped === 'number' ? meta.dropped : 0,
         skipped: meta?.skipped && typeof meta.skipped === 'object' ? meta.skipped : {},
@@ -174,6 +228,7 @@ export class SessionStore {
       };
       this.sessions.set(tabId, new TabSession(tabId, this.cap, state));
     }
+    if (stale.length > 0) await chrome.storage.session.remove(stale);
     // Unreadable entries go (they would be counted again at every start); the count stays, for the user.
     if (bad.length > 0) {
       console.warn(`CORS Lens: ${bad.length} stored entries could not be read and were dropped`);
@@ -258,11 +313,9 @@ export class SessionStore {
     }
     this.writeDue = false;
     const set: Record<string, unknown> = {};
-    const remove: string[] = [];
-    const waiting = new Map<number, string>();
     for (const [tabId, s] of this.sessions) {
       if (!s.dirty) continue;
-      const { changed, removed } = s.drainChanges();
+      const { changed, removed, waiting, waitingGone } = s.drainChanges();
       this.metaDue.add(tabId);
       let unsent = this.unsent.get(tabId);
       if (!unsent) this.unsent.set(tabId, (unsent = { changed: new Set(), removed: new Set() }));
@@ -270,17 +323,26 @@ export class SessionStore {
         const rec = s.record(id);
         if (!rec) continue;
         set[`x:${tabId}:${id}`] = JSON.stringify(this.dict.encodeRecord(rec));
+        this.tombstones.delete(`x:${tabId}:${id}`);
         unsent.changed.add(id);
       }
       for (const id of removed) {
-        remove.push(`x:${tabId}:${id}`);
+        set[`x:${tabId}:${id}`] = '';
+        this.tombstones.add(`x:${tabId}:${id}`);
         unsent.changed.delete(id);
         unsent.removed.add(id);
       }
-      const text = JSON.stringify(s.waitingPreflights().map((p) => this.dict.encodePreflight(p)));
-      if (this.waitingWritten.get(tabId) !== text) {
-        set[`w:${tabId}`] = text;
-        waiting.set(tabId, text);
+      for (const p of waiting) {
+        const k = `p:${tabId}:${p.requestId}`;
+        set[k] = JSON.stringify(this.dict.encodePreflight(p));
+        this.waitingKeys.add(k);
+        this.tombstones.delete(k);
+      }
+      for (const id of waitingGone) {
+        const k = `p:${tabId}:${id}`;
+        if (!this.waitingKeys.delete(k)) continue;
+        set[k] = '';
+        this.tombstones.add(k);
       }
     }
     // Only the dictionary's new lines, under a key of their own: rewriting the tail chunk (up to
@@ -289,18 +351,15 @@ export class SessionStore {
     const from = this.dict.persisted;
     if (lines.length > from) {
       set[`t:${from}`] = lines.slice(from);
-      this.tailKeys.push(`t:${from}`);
+      this.tailKeys.push({ key: `t:${from}`, end: lines.length });
     }
     this.dict.persisted = lines.length;
-    for (const [tabId, text] of waiting) this.waitingWritten.set(tabId, text);
-    if (remove.length > 0) this.track(chrome.storage.session.remove(remove));
     if (Object.keys(set).length === 0) return;
     this.track(
       chrome.storage.session.set(set).catch((e: unknown) => {
         // Over the quota: memory keeps the session; storage lags behind. The dictionary's unwritten
-        // chunks and the waiting list are written again next time, so what storage holds stays readable.
+        // lines are written again next time, so what storage holds stays readable.
         this.dict.persisted = Math.min(this.dict.persisted, from);
-        for (const tabId of waiting.keys()) this.waitingWritten.delete(tabId);
         this.unpersisted += Object.keys(set).filter((k) => k.startsWith('x:')).length;
         this.warnFull(e);
       }),
@@ -355,11 +414,16 @@ export class SessionStore {
     if (!s) return;
     this.sessions.delete(tabId);
     const keys = s.exchanges().map((e) => `x:${tabId}:${e.id}`);
-    keys.push(`m:${tabId}`, `w:${tabId}`);
+    for (const k of [...this.waitingKeys]) {
+      if (!k.startsWith(`p:${tabId}:`)) continue;
+      keys.push(k);
+      this.waitingKeys.delete(k);
+    }
+    keys.push(`m:${tabId}`, ...(this.cacheWritten.get(tabId)?.keys() ?? []));
+    this.cacheWritten.delete(tabId);
     this.unsent.delete(tabId);
     this.metaWritten.delete(tabId);
     this.metaDue.delete(tabId);
-    this.waitingWritten.delete(tabId);
     await this.settled();
     await chrome.storage.session.remove(keys);
   }
@@ -389,6 +453,8 @@ export class SessionStore {
     this.writeExchanges();
     const set: Record<string, unknown> = {};
     const metas = new Map<number, string>();
+    const gone: string[] = [];
+    const cacheSent: Array<[number, string]> = [];
     for (const [tabId, s] of this.sessions) {
       const unsent = this.unsent.get(tabId);
       this.unsent.delete(tabId);
@@ -402,31 +468,61 @@ export class SessionStore {
         this.onChange(tabId, exchanges, [...unsent.removed], this.counters(s));
       }
       if (!this.metaDue.delete(tabId)) continue;
-      // The waiting preflights are written with the exchanges (undefined leaves them out).
-      const metaText = JSON.stringify({ ...s.meta(), waiting: undefined });
+      let written = this.cacheWritten.get(tabId);
+      if (!written) this.cacheWritten.set(tabId, (written = new Map()));
+      const present = new Set<string>();
+      for (const e of s.cacheEntries()) {
+        const k = `c:${tabId}:${e.origin} ${e.url}`;
+        present.add(k);
+        if (written.get(k) === e) continue;
+        set[k] = JSON.stringify(e);
+        written.set(k, e);
+        cacheSent.push([tabId, k]);
+      }
+      for (const k of written.keys()) {
+        if (present.has(k)) continue;
+        written.delete(k);
+        gone.push(k);
+      }
+      // The waiting preflights are written with the exchanges, the cache above (undefined leaves them out).
+      const metaText = JSON.stringify({ ...s.meta(), waiting: undefined, cache: undefined });
       if (this.metaWritten.get(tabId) !== metaText) {
         set[`m:${tabId}`] = metaText;
         metas.set(tabId, metaText);
       }
     }
-    // Fold the lines written since the last batch into whole chunks, then drop their tail keys.
+    // Fold the lines of chunks now full into their `d:` keys, then drop the tail keys they cover. A
+    // chunk is written once, full: folding the partial last chunk at every batch rewrote up to
+    // DICT_CHUNK lines each time (0.5 of the 4 MB the stress page made the worker write).
     const lines = this.dict.lines;
-    const upTo = this.dict.persisted;
-    for (let c = Math.floor(this.chunked / DICT_CHUNK); c * DICT_CHUNK < upTo; c++) {
-      set[`d:${c}`] = lines.slice(c * DICT_CHUNK, Math.min((c + 1) * DICT_CHUNK, upTo));
+    const full = Math.floor(this.dict.persisted / DICT_CHUNK) * DICT_CHUNK;
+    for (let c = Math.floor(this.chunked / DICT_CHUNK); (c + 1) * DICT_CHUNK <= full; c++) {
+      set[`d:${c}`] = lines.slice(c * DICT_CHUNK, (c + 1) * DICT_CHUNK);
     }
-    const folded = this.tailKeys.splice(0);
+    const folded = this.tailKeys.filter((t) => t.end <= full).map((t) => t.key);
+    const emptied = [...this.tombstones];
+    this.tombstones.clear();
+    let stored = true;
     if (Object.keys(set).length > 0) {
       try {
         await chrome.storage.session.set(set);
       } catch (e) {
-        this.tailKeys.unshift(...folded);
+        // Over the quota: the tail keys stay until their chunks are stored; the cache entries are sent again.
+        stored = false;
+        for (const [tabId, k] of cacheSent) this.cacheWritten.get(tabId)?.delete(k);
         this.warnFull(e);
-        return;
       }
     }
-    this.chunked = upTo;
-    if (folded.length > 0) await chrome.storage.session.remove(folded);
+    if (stored) {
+      this.chunked = full;
+      // Writes made meanwhile may have added tail keys: keep those.
+      const foldedKeys = new Set(folded);
+      this.tailKeys = this.tailKeys.filter((t) => !foldedKeys.has(t.key));
+    }
+    // Removing frees room: it goes whether or not the batch was stored.
+    const remove = [...(stored ? folded : []), ...emptied, ...gone];
+    if (remove.length > 0) await chrome.storage.session.remove(remove);
+    if (!stored) return;
     await this.settled();
     for (const [tabId, text] of metas) this.metaWritten.set(tabId, text);
   }

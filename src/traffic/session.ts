@@ -75,6 +75,10 @@ export interface IgnoredRequest {
 export interface SessionChanges {
   changed: string[];
   removed: string[];
+  /** Preflights that started waiting or got their answer while waiting. */
+  waiting: PendingPreflight[];
+  /** requestIds of preflights that stopped waiting (claimed by their request, or expired). */
+  waitingGone: string[];
 }
 
 /** An unclaimed preflight older than this is dropped: its request never showed up (aborted, or missed). */
@@ -111,8 +115,13 @@ export class TabSession {
   private ignored: Map<string, IgnoredRequest>;
   private changed = new Set<string>();
   private removed = new Set<string>();
-  /** A preflight started waiting, got its answer or expired: the store writes the waiting list at once, like a record. */
-  private waitingChanged = false;
+  /**
+   * Waiting preflights that started waiting or got their answer, and those that stopped waiting:
+   * the store writes each under its own key at once, like a record (rewriting the whole list at
+   * every write cost a tenth of the worker's time on the stress page, hundreds of preflights waiting).
+   */
+  private waitingDirty = new Set<string>();
+  private waitingGone = new Set<string>();
 
   constructor(tabId: number, cap: number, state?: SessionState) {
     this.tabId = tabId;
@@ -206,7 +215,7 @@ export class TabSession {
       this.expireOrphans(ev.timeStamp);
       this.waiting.push(p);
       this.preflights.set(p.requestId, p);
-      this.waitingChanged = true;
+      this.waitingDirty.add(p.requestId);
       return;
     }
     if (existing?.request === null) {
@@ -333,6 +342,12 @@ export class TabSession {
     rec.preflightObserved = 'sent';
     rec.startedAt = Math.min(rec.startedAt, p.startedAt);
     this.preflightOwner.set(p.requestId, rec.id);
+    this.stoppedWaiting(p.requestId);
+  }
+
+  private stoppedWaiting(requestId: string): void {
+    this.waitingDirty.delete(requestId);
+    this.waitingGone.add(requestId);
   }
 
   private create(ev: SendEvent | HeadersEvent | ErrorEvent): ExchangeRecord {
@@ -377,7 +392,7 @@ export class TabSession {
     while (this.waiting.length > 0 && now - this.waiting[0]!.startedAt > ORPHAN_PREFLIGHT_MS) {
       const p = this.waiting.shift()!;
       this.preflights.delete(p.requestId);
-      this.waitingChanged = true;
+      this.stoppedWaiting(p.requestId);
       this.skip('orphan-preflight');
     }
   }
@@ -429,7 +444,7 @@ export class TabSession {
     const owner = this.preflightOwner.get(p.requestId);
     const rec = owner === undefined ? undefined : this.records.get(owner);
     if (rec) this.touch(rec);
-    else this.waitingChanged = true;
+    else this.waitingDirty.add(p.requestId);
   }
 
   /** The exchange as the report and the panel show it (analysed once per change). */
@@ -465,20 +480,26 @@ export class TabSession {
 
   /** What changed since the last call: ids to re-send and re-persist, ids to delete. */
   drainChanges(): SessionChanges {
-    const out = { changed: [...this.changed], removed: [...this.removed] };
+    const waiting: PendingPreflight[] = [];
+    for (const id of this.waitingDirty) {
+      const p = this.preflights.get(id);
+      if (p && !this.preflightOwner.has(id)) waiting.push(p);
+    }
+    const out = { changed: [...this.changed], removed: [...this.removed], waiting, waitingGone: [...this.waitingGone] };
     this.changed.clear();
     this.removed.clear();
-    this.waitingChanged = false;
+    this.waitingDirty.clear();
+    this.waitingGone.clear();
     return out;
   }
 
   get dirty(): boolean {
-    return this.changed.size > 0 || this.removed.size > 0 || this.waitingChanged;
+    return this.changed.size > 0 || this.removed.size > 0 || this.waitingDirty.size > 0 || this.waitingGone.size > 0;
   }
 
-  /** The preflights waiting for their request (read at every write: no copy of the rest of the state). */
-  waitingPreflights(): readonly PendingPreflight[] {
-    return this.waiting;
+  /** The preflight-cache model's entries (each replaced, never changed, when the browser would renew it). */
+  cacheEntries(): IterableIterator<PreflightCacheEntry> {
+    return this.cache.values();
   }
 
   /** The small part of the state that is not per exchange. */

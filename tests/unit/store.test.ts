@@ -120,10 +120,11 @@ describe('SessionStore persistence', () => {
 
   it('a lost dictionary chunk drops only the headers that used it', async () => {
     const a = await fresh(2_000);
-    // Over 512 distinct header lines: two dictionary chunks.
-    for (let i = 0; i < 600; i++) {
+    // Over 1,024 distinct header lines: two full dictionary chunks, the rest in tail keys.
+    for (let i = 0; i < 1100; i++) {
       a.handle(send(i));
       a.handle(headers(i));
+      if (i % 100 === 99) await a.flush();
     }
     await a.flush();
     expect(Object.keys(data).filter((k) => k.startsWith('d:')).sort()).toEqual(['d:0', 'd:1']);
@@ -131,14 +132,14 @@ describe('SessionStore persistence', () => {
     const b = await fresh(2_000);
     await b.restore();
     expect(b.discarded).toBe(1);
-    const last = b.peek(7)!.exchanges().at(-1)!;
-    // Lines of chunk 1 still decode to the right text.
-    expect(last.request.headers).toContainEqual(['x-n', '599']);
+    const xn = (id: string) => b.peek(7)!.exchange(id)!.request.headers.find(([n]) => n === 'x-n')?.[1];
+    // Lines of chunk 1 and of the tail still decode to the right text; those of chunk 0 are gone.
+    expect([xn('1100'), xn('1900'), xn('2099')]).toEqual([undefined, '900', '1099']);
   });
 
   it('an abrupt stop before the batch: new dictionary lines are in tail keys, and a restart reads them', async () => {
     vi.useFakeTimers({ now: 2_000_000 });
-    const a = await fresh();
+    const a = await fresh(1000);
     for (let i = 0; i < 5; i++) {
       a.handle(send(i));
       await vi.advanceTimersByTimeAsync(0);
@@ -149,9 +150,9 @@ describe('SessionStore persistence', () => {
     await b.restore();
     expect(b.discarded).toBe(0);
     expect(b.peek(7)!.exchanges().map((e) => e.request.headers.find(([n]) => n === 'x-n')?.[1])).toEqual(['0', '1', '2', '3', '4']);
-    // The next batch folds them into chunks and drops the tail keys.
+    // A chunk is written once it is full: until then the batch leaves the lines in their tail keys.
     await a.flush();
-    expect(Object.keys(data).filter((k) => k.startsWith('t:'))).toEqual([]);
+    expect(Object.keys(data).filter((k) => k.startsWith('d:'))).toEqual([]);
     // An unreadable tail key is counted and removed, and costs nothing else.
     data['t:100000'] = 'not a list';
     const c = await fresh();
@@ -160,6 +161,17 @@ describe('SessionStore persistence', () => {
     expect(data['t:100000']).toBeUndefined();
     expect(c.peek(7)!.size).toBe(5);
     expect(c.peek(7)!.exchanges().at(-1)!.request.headers).toContainEqual(['x-n', '4']);
+    // Past 512 lines, the batch writes the full chunk and drops the tail keys it covers.
+    for (let i = 5; i < 600; i++) a.handle(send(i));
+    await vi.advanceTimersByTimeAsync(0);
+    await a.flush();
+    expect(Object.keys(data).filter((k) => k.startsWith('d:'))).toEqual(['d:0']);
+    expect((data['d:0'] as string[]).length).toBe(512);
+    for (const [k, v] of Object.entries(data)) if (k.startsWith('t:')) expect(Number(k.slice(2)) + (v as string[]).length).toBeGreaterThan(512);
+    const d = await fresh(1000);
+    await d.restore();
+    expect(d.discarded).toBe(0);
+    expect(d.peek(7)!.exchanges().map((e) => e.request.headers.find(([n]) => n === 'x-n')?.[1])).toEqual(Array.from({ length: 600 }, (_, i) => String(i)));
   });
 
   it('an abrupt stop between a preflight and its request: the restarted worker pairs them', async () => {
@@ -176,6 +188,103 @@ describe('SessionStore persistence', () => {
     const ex = b.peek(7)!.exchange('49')!;
     expect(ex.preflight?.observed).toBe('sent');
     expect(ex.preflight?.response?.statusCode).toBe(204);
+  });
+
+  it('each waiting preflight is written once, under its own key, and its key goes when its request claims it', async () => {
+    vi.useFakeTimers({ now: 4_000_000 });
+    const storage = (globalThis as unknown as { chrome: { storage: { session: { set(i: object): Promise<void>; remove(k: string[]): Promise<void> } } } }).chrome.storage.session;
+    const set = vi.spyOn(storage, 'set');
+    const remove = vi.spyOn(storage, 'remove');
+    const at = (i: number) => ({ tabId: 7, frameId: 0, documentId: 'doc', initiator: PAGE, url: `${API}/api?i=${i}`, type: 'xmlhttprequest' });
+    const a = await fresh();
+    for (let i = 0; i < 200; i++) {
+      a.handle({ kind: 'send', requestId: String(5000 + i), ...at(i), method: 'OPTIONS', timeStamp: i, headers: [['access-control-request-method', 'PUT'], ['origin', PAGE]] });
+      await vi.advanceTimersByTimeAsync(1);
+    }
+    const keys = set.mock.calls.flatMap(([items]) => Object.keys(items)).filter((k) => k.startsWith('p:'));
+    expect(keys).toHaveLength(200);
+    expect(new Set(keys).size).toBe(200);
+    // Its request claims one: the write carries that exchange, not the 199 still waiting.
+    set.mockClear();
+    remove.mockClear();
+    a.handle({ kind: 'send', requestId: '4999', ...at(7), method: 'PUT', timeStamp: 300, headers: [['origin', PAGE]] });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(set.mock.calls.flatMap(([items]) => Object.entries(items)).filter(([k]) => !k.startsWith('t:'))).toEqual([['x:7:4999', expect.any(String)], ['p:7:5007', '']]);
+    // In that same call: no `remove` beside it. The emptied key goes with the next batch.
+    expect(remove).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(200);
+    expect(remove.mock.calls.flat(2)).toContain('p:7:5007');
+    expect(Object.keys(data).filter((k) => k.startsWith('p:'))).toHaveLength(199);
+  });
+
+  it('a preflight key whose removal a stop cut off is not restored as waiting twice', async () => {
+    vi.useFakeTimers({ now: 5_000_000 });
+    const at = { tabId: 7, frameId: 0, documentId: 'doc', initiator: PAGE, url: `${API}/api?i=1`, type: 'xmlhttprequest' };
+    const a = await fresh();
+    a.handle({ kind: 'send', requestId: '60', ...at, method: 'OPTIONS', timeStamp: 1, headers: [['access-control-request-method', 'PUT'], ['origin', PAGE]] });
+    await vi.advanceTimersByTimeAsync(0);
+    const preflightKey = data['p:7:60'];
+    a.handle({ kind: 'send', requestId: '59', ...at, method: 'PUT', timeStamp: 2, headers: [['origin', PAGE]] });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(data['p:7:60']).toBe('');
+    // Stopped here, before the batch: the emptied key is dropped at restart, silently.
+    const c = await fresh();
+    await c.restore();
+    expect(c.discarded).toBe(0);
+    expect(data['p:7:60']).toBeUndefined();
+    // Or the emptying write was lost too: the record that owns the preflight tells.
+    data['p:7:60'] = preflightKey;
+    const b = await fresh();
+    await b.restore();
+    expect(b.discarded).toBe(0);
+    expect(data['p:7:60']).toBeUndefined();
+    // A second PUT to the URL finds no preflight to claim: the first one's is its own.
+    b.handle({ kind: 'send', requestId: '61', ...at, method: 'PUT', timeStamp: 3, headers: [['origin', PAGE]] });
+    expect(b.peek(7)!.exchange('61')!.preflight?.observed).not.toBe('sent');
+    expect(b.peek(7)!.exchange('59')!.preflight?.observed).toBe('sent');
+  });
+
+  it('records dropped at the cap are emptied by the write that drops them, and gone after the batch', async () => {
+    vi.useFakeTimers({ now: 6_000_000 });
+    const a = await fresh(5);
+    for (let i = 0; i < 5; i++) a.handle(send(i));
+    await vi.advanceTimersByTimeAsync(10);
+    for (let i = 5; i < 8; i++) a.handle(send(i));
+    await vi.advanceTimersByTimeAsync(0);
+    // Stopped before the batch: the emptied keys are not read back as records, nor counted as damage.
+    expect(Object.entries(data).filter(([k, v]) => k.startsWith('x:') && v === '').length).toBeGreaterThan(0);
+    const b = await fresh(5);
+    await b.restore();
+    expect(b.discarded).toBe(0);
+    expect(b.peek(7)!.exchanges().map((e) => e.id)).toEqual(['1003', '1004', '1005', '1006', '1007']);
+    await a.flush();
+    await vi.advanceTimersByTimeAsync(200);
+    expect(Object.keys(data).filter((k) => k.startsWith('x:')).sort()).toEqual(['x:7:1003', 'x:7:1004', 'x:7:1005', 'x:7:1006', 'x:7:1007']);
+  });
+
+  it('the preflight-cache model is written entry by entry, and a restarted worker still knows what is cached', async () => {
+    vi.useFakeTimers({ now: 7_000_000 });
+    const set = vi.spyOn((globalThis as unknown as { chrome: { storage: { session: { set(i: object): Promise<void> } } } }).chrome.storage.session, 'set');
+    const at = (i: number) => ({ tabId: 7, frameId: 0, documentId: 'doc', initiator: PAGE, url: `${API}/api?i=${i}`, type: 'xmlhttprequest' });
+    const a = await fresh();
+    const preflighted = (i: number) => {
+      a.handle({ kind: 'send', requestId: String(7000 + i), ...at(i), method: 'OPTIONS', timeStamp: 7_000_000 + i, headers: [['access-control-request-method', 'PUT'], ['origin', PAGE]] });
+      a.handle({ kind: 'headers', requestId: String(7000 + i), ...at(i), method: 'OPTIONS', timeStamp: 7_000_000 + i, statusCode: 204, headers: [['access-control-allow-origin', PAGE], ['access-control-allow-methods', 'PUT'], ['access-control-max-age', '600']] });
+      a.handle({ kind: 'send', requestId: String(8000 + i), ...at(i), method: 'PUT', timeStamp: 7_000_000 + i, headers: [['origin', PAGE]] });
+    };
+    for (let i = 0; i < 20; i++) preflighted(i);
+    await vi.advanceTimersByTimeAsync(200);
+    const cacheKeys = () => set.mock.calls.flatMap(([items]) => Object.keys(items)).filter((k) => k.startsWith('c:'));
+    expect(cacheKeys()).toHaveLength(20);
+    set.mockClear();
+    preflighted(20);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(cacheKeys()).toEqual([`c:7:${PAGE} ${API}/api?i=20`]);
+    expect(String(data['m:7'])).not.toContain('expiresAt');
+    const b = await fresh();
+    await b.restore();
+    b.handle({ kind: 'send', requestId: '9003', ...at(3), method: 'PUT', timeStamp: 7_000_100, headers: [['origin', PAGE]] });
+    expect(b.peek(7)!.exchange('9003')!.preflight?.observed).toBe('cached');
   });
 
   it('a full quota keeps the session in memory and what storage held readable', async () => {
