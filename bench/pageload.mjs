@@ -28,6 +28,8 @@ export const EXTRA_CONFIGS = /** @type {Config[]} */ ([
   { id: 'devtools+mirror-no-headers', label: 'DevTools open, empty extension: onSendHeaders (extraHeaders) + onErrorOccurred', ext: 'mirror-no-headers', devtools: true, mirrorScope: 'tab' },
   { id: 'devtools+mirror-xh-response', label: 'DevTools open, empty extension: extraHeaders on onHeadersReceived instead of onSendHeaders', ext: 'mirror-xh-response', devtools: true, mirrorScope: 'tab' },
   { id: 'devtools+mirror-no-script', label: "DevTools open, empty extension: CORS Lens's listeners without the script type", ext: 'mirror-no-script', devtools: true, mirrorScope: 'tab' },
+  // With --lens-ref <git ref>: CORS Lens as committed there, to measure a change in the same rounds.
+  { id: 'devtools+lens-ref', label: 'DevTools open, CORS Lens as of --lens-ref, capturing', ext: 'lensRef', devtools: true },
 ]);
 
 /** Ratios reported, with their budget (DESIGN.md §9). */
@@ -45,6 +47,8 @@ export const COMPARISONS = [
   { id: 'floor-no-headers', config: 'devtools+mirror-no-headers', baseline: 'devtools', budget: null },
   { id: 'floor-xh-response', config: 'devtools+mirror-xh-response', baseline: 'devtools', budget: null },
   { id: 'floor-no-script', config: 'devtools+mirror-no-script', baseline: 'devtools', budget: null },
+  { id: 'own-code-ref', config: 'devtools+lens-ref', baseline: 'devtools+mirror', budget: null },
+  { id: 'change', config: 'devtools+lens', baseline: 'devtools+lens-ref', budget: null },
 ];
 
 export const PAGES = /** @type {const} */ (['realistic', 'stress']);

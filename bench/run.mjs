@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --rounds N] [-- --extra] [-- --only pageload,memory,node]`
+// `npm run bench [-- --quick] [-- --rounds N] [-- --extra] [-- --only pageload,memory,node] [-- --lens-ref <git ref>]`
 // Measures CORS Lens against the budgets of DESIGN.md §9; prints a table and writes bench/results.json.
 // See bench/README.md for how to read it. Nothing here is part of `npm test`.
 
@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { buildExtension, buildListenerVariant, buildMirror, buildNodeBundle, mirrorDrift, optionalPermissionsCopy, LISTENER_VARIANTS, CACHE } from './lib/build.mjs';
+import { buildExtension, buildExtensionAt, buildListenerVariant, buildMirror, buildNodeBundle, mirrorDrift, optionalPermissionsCopy, LISTENER_VARIANTS, CACHE } from './lib/build.mjs';
 import { CHROME } from './lib/browser.mjs';
 import { fmt, fmtSpread, pairedRatios, spread, table } from './lib/stats.mjs';
 import { CONFIGS, EXTRA_CONFIGS, COMPARISONS, PAGES, pageLoad, recordEvents, eventsPerRequest } from './pageload.mjs';
@@ -26,7 +26,9 @@ const quick = flag('quick');
 const rounds = Number(opt('rounds') ?? (quick ? 2 : 8));
 const only = new Set((opt('only') ?? 'pageload,memory,node').split(','));
 const configFilter = opt('configs')?.split(',');
-const configs = [...CONFIGS, ...(flag('extra') || configFilter ? EXTRA_CONFIGS : [])].filter((c) => !configFilter || configFilter.includes(c.id));
+const configs = [...CONFIGS, ...(flag('extra') || configFilter ? EXTRA_CONFIGS : [])]
+  .filter((c) => !configFilter || configFilter.includes(c.id))
+  .filter((c) => c.ext !== 'lensRef' || opt('lens-ref'));
 const BULK = Number(opt('bulk') ?? 12_000);
 const started = Date.now();
 const log = (/** @type {string} */ s) => console.log(s);
@@ -54,6 +56,8 @@ const paths = {
   lensOptionalAll: optionalPermissionsCopy(lens, 'ext-optional-all', ['webRequest', 'declarativeNetRequest']),
   mirror: await buildMirror(),
 };
+const lensRef = opt('lens-ref');
+if (lensRef) paths.lensRef = buildExtensionAt(lensRef);
 for (const id of /** @type {(keyof typeof LISTENER_VARIANTS)[]} */ (Object.keys(LISTENER_VARIANTS))) {
   if (configs.some((c) => c.ext === id)) paths[id] = await buildListenerVariant(id, E.DEFAULT_SETTINGS.resourceTypes);
 }

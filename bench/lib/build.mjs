@@ -4,7 +4,7 @@
 // sinks, and a Node bundle of the pure modules.
 
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'rolldown';
@@ -13,12 +13,32 @@ export const ROOT = resolve(import.meta.dirname, '../..');
 export const CACHE = process.env.BENCH_CACHE ? resolve(process.env.BENCH_CACHE) : join(tmpdir(), 'cors-lens-bench');
 const src = (/** @type {string} */ p) => JSON.stringify(join(ROOT, 'src', p));
 
-/** `vite build` of the extension into CACHE/ext. */
-export function buildExtension() {
-  const out = join(CACHE, 'ext');
-  const r = spawnSync(join(ROOT, 'node_modules/.bin/vite'), ['build', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8' });
+/** `vite build` of the extension into CACHE/<name>, from the working tree or another checkout. */
+export function buildExtension(root = ROOT, name = 'ext') {
+  const out = join(CACHE, name);
+  const r = spawnSync(join(ROOT, 'node_modules/.bin/vite'), ['build', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}\n${r.stderr}`);
   return out;
+}
+
+/**
+ * CORS Lens as committed at `ref` (`--lens-ref`), built from a detached worktree sharing this
+ * checkout's node_modules: a change's before and after in the same rounds, where the noise between
+ * two runs of this machine (0.1) would hide it.
+ * @param {string} ref
+ */
+export function buildExtensionAt(ref) {
+  const tree = join(CACHE, 'ref-src');
+  spawnSync('git', ['worktree', 'remove', '--force', tree], { cwd: ROOT });
+  rmSync(tree, { recursive: true, force: true });
+  const r = spawnSync('git', ['worktree', 'add', '--detach', tree, ref], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`git worktree add ${ref} failed:\n${r.stderr}`);
+  try {
+    symlinkSync(join(ROOT, 'node_modules'), join(tree, 'node_modules'));
+    return buildExtension(tree, 'ext-ref');
+  } finally {
+    spawnSync('git', ['worktree', 'remove', '--force', tree], { cwd: ROOT });
+  }
 }
 
 /**
