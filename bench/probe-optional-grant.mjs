@@ -34,8 +34,10 @@ self.seen = [];
 self.listen = () => { if (chrome.webRequest && !chrome.webRequest.onSendHeaders.hasListeners()) chrome.webRequest.onSendHeaders.addListener((d) => { self.seen.push(new URL(d.url).pathname); }, { urls: ['<all_urls>'] }); return !!chrome.webRequest; };
 self.listen();
 self.granted = () => chrome.permissions.contains({ permissions: ['webRequest'], origins: ['<all_urls>'] });
-self.request = () => chrome.permissions.request({ permissions: ['webRequest'], origins: ['<all_urls>'] });
 `);
+  // permissions.request() needs a page and a user gesture (Playwright's evaluate gives one).
+  writeFileSync(join(dir, 'page.html'), '<script src="page.js"></script>');
+  writeFileSync(join(dir, 'page.js'), "window.request = () => chrome.permissions.request({ permissions: ['webRequest'], origins: ['<all_urls>'] });");
   return dir;
 }
 
@@ -70,7 +72,7 @@ async function workerOf(context, timeout = 15_000) {
   return w;
 }
 
-/** Load a page of the lab-less server in a new tab: which of its paths did the worker's listener see? */
+/** Load a page of the probe's own server in a new tab: how many of its requests did the worker's listener see? */
 async function seenBy(context, worker, base, path) {
   await worker.evaluate(() => { self.listen(); self.seen = []; });
   const tab = await context.newPage();
@@ -96,11 +98,14 @@ try {
   const profile = seededProfile(dir);
   let b = await launch(dir, profile);
   rows.push(['optional, not granted', await seenBy(b.context, b.worker, base, '/b')]);
-  const granted = await Promise.race([b.worker.evaluate(() => self.request()), sleep(8000).then(() => 'prompt (no answer in 8 s)')]);
+  const page = await b.context.newPage();
+  await page.goto(`chrome-extension://${extensionId(dir)}/page.html`);
+  const granted = await Promise.race([page.evaluate(() => window.request()), sleep(8000).then(() => 'prompt (no answer in 8 s)')]);
+  await page.close();
   rows.push([`optional, granted in this session (request() answered ${granted})`, await seenBy(b.context, b.worker, base, '/c')]);
   const next = b.context.waitForEvent('serviceworker', { timeout: 15_000 });
   await b.worker.evaluate(() => setTimeout(() => chrome.runtime.reload(), 50)).catch(() => {});
-  b.worker = await workerOf(b.context).then(async (w) => (w.url() && (await w.evaluate(() => 1).then(() => true, () => false)) ? w : next));
+  b.worker = await next;
   rows.push([`after chrome.runtime.reload() (granted: ${await b.worker.evaluate(() => self.granted())})`, await seenBy(b.context, b.worker, base, '/d')]);
   const ui = await b.context.newPage();
   await ui.goto('chrome://extensions');
@@ -119,5 +124,5 @@ try {
   server.close();
   rmSync(work, { recursive: true, force: true });
 }
-console.log(`${'case'.padEnd(72)} requests the worker saw (of 2: page + fetch)`);
+console.log(`${'case'.padEnd(72)} requests the worker saw (page, fetch, favicon)`);
 for (const [what, n] of rows) console.log(`${String(what).padEnd(72)} ${n}`);

@@ -19,6 +19,8 @@ function snapshotAll() {
         const cmd = readFileSync(`/proc/${name}/cmdline`, 'utf8');
         const m = /--type=([a-z-]+)/.exec(cmd);
         if (m) type = m[1] ?? 'other';
+        // An extension's renderer (its service worker, DevTools page, panel) apart from the pages'.
+        if (type === 'renderer' && cmd.includes('--extension-process')) type = 'extension';
         if (type === 'utility') {
           const sub = /--utility-sub-type=([\w.]+)/.exec(cmd);
           if (sub?.[1]?.includes('network')) type = 'network';
