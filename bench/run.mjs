@@ -114,13 +114,15 @@ const out = [];
 if (results.pageload) {
   const runs = results.pageload.runs;
   const series = (/** @type {string} */ c, /** @type {string} */ p, /** @type {(x: any) => number} */ f) => (runs[c] ?? []).map((r) => (r.pages?.[p] ? f(r.pages[p]) : NaN));
-  out.push('Page load (ms from navigation start to the last request settled, median [min..max]; CPU s of the browser tree / browser process)');
+  out.push('Page load (ms from navigation start to the last request settled, median [min..max]; CPU s of the browser tree / browser process / extension process)');
+  const cpu = (/** @type {string} */ c, /** @type {string} */ p) => [(/** @type {any} */ x) => x.cpu.total, (/** @type {any} */ x) => x.cpu.browser, (/** @type {any} */ x) => x.cpu.byType.extension ?? 0]
+    .map((f) => fmt(spread(series(c, p, f)).median)).join(' / ');
   out.push(table(['configuration', 'realistic ms', 'CPU s', 'stress ms', 'CPU s'], configs.map((c) => [
     c.id,
     fmtSpread(spread(series(c.id, 'realistic', (x) => x.ms)), 0),
-    `${fmt(spread(series(c.id, 'realistic', (x) => x.cpu.total)).median)} / ${fmt(spread(series(c.id, 'realistic', (x) => x.cpu.browser)).median)}`,
+    cpu(c.id, 'realistic'),
     fmtSpread(spread(series(c.id, 'stress', (x) => x.ms)), 0),
-    `${fmt(spread(series(c.id, 'stress', (x) => x.cpu.total)).median)} / ${fmt(spread(series(c.id, 'stress', (x) => x.cpu.browser)).median)}`,
+    cpu(c.id, 'stress'),
   ])));
   /** @type {any[]} */
   const ratios = [];
