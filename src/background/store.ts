@@ -87,7 +87,7 @@ export class SessionStore {
    * identity tells what to write: as one value the model (up to 1,024 entries) was rewritten whole
    * with every batch, 5.7 of the 9.5 MB the stress page made the worker write.
    */
-  private cacheWritten = new Map<number, Map<string, PreflightCacheEntry>>();
+  private cacheWritten = new Map<number, Map<string, PreflightCacheEntry | null>>();
   /** Tabs whose other state may have changed since it was last written. */
   private metaDue = new Set<number>();
   /** Storage entries that could not be read back, shown to the user rather than breaking the worker. */
@@ -199,7 +199,9 @@ export class SessionStore {
         continue;
       }
       const tabId = Number(m[1]);
-      cacheByTab.set(tabId, [...(cacheByTab.get(tabId) ?? []), e]);
+      const list = cacheByTab.get(tabId) ?? [];
+      list.push(e);
+      cacheByTab.set(tabId, list);
       let written = this.cacheWritten.get(tabId);
       if (!written) this.cacheWritten.set(tabId, (written = new Map()));
       written.set(k, e);
@@ -212,7 +214,7 @@ export class SessionStore {
       if (stored !== undefined && meta === undefined) {
         this.discarded++;
         bad.push(`m:${tabId}`);
-        if (!byTab.has(tabId)) continue;
+        if (!byTab.has(tabId) && !waitingByTab.has(tabId) && !cacheByTab.has(tabId)) continue;
       }
       const waiting = (waitingByTab.get(tabId) ?? []).sort((a, b) => a.startedAt - b.startedAt);
       const records = (byTab.get(tabId) ?? []).sort((a, b) => a.startedAt - b.startedAt || Number(a.id) - Number(b.id));
@@ -314,6 +316,7 @@ export class SessionStore {
     }
     this.writeDue = false;
     const set: Record<string, unknown> = {};
+    const waitingSent: Array<[number, string]> = [];
     for (const [tabId, s] of this.sessions) {
       if (!s.dirty) continue;
       const { changed, removed, waiting, waitingGone } = s.drainChanges();
@@ -328,6 +331,7 @@ export class SessionStore {
         unsent.changed.add(id);
       }
       for (const id of removed) {
+        if (s.record(id)) continue;
         set[`x:${tabId}:${id}`] = '';
         this.tombstones.add(`x:${tabId}:${id}`);
         unsent.changed.delete(id);
@@ -338,6 +342,7 @@ export class SessionStore {
         set[k] = JSON.stringify(this.dict.encodePreflight(p));
         this.waitingKeys.add(k);
         this.tombstones.delete(k);
+        waitingSent.push([tabId, p.requestId]);
       }
       for (const id of waitingGone) {
         const k = `p:${tabId}:${id}`;
@@ -350,9 +355,10 @@ export class SessionStore {
     // DICT_CHUNK lines) at every write made each write tens of KB. The batch folds them into chunks.
     const lines = this.dict.lines;
     const from = this.dict.persisted;
+    const tail = { key: `t:${from}`, end: lines.length };
     if (lines.length > from) {
-      set[`t:${from}`] = lines.slice(from);
-      this.tailKeys.push({ key: `t:${from}`, end: lines.length });
+      set[tail.key] = lines.slice(from);
+      this.tailKeys.push(tail);
     }
     this.dict.persisted = lines.length;
     if (Object.keys(set).length === 0) return;
@@ -361,6 +367,13 @@ export class SessionStore {
         // Over the quota: memory keeps the session; storage lags behind. The dictionary's unwritten
         // lines are written again next time, so what storage holds stays readable.
         this.dict.persisted = Math.min(this.dict.persisted, from);
+        // Not stored: the retry writes the same key with more lines, and folding must not take it for this one.
+        this.tailKeys = this.tailKeys.filter((t) => t !== tail);
+        // Waiting preflights go again with the next write (records are counted as not kept instead).
+        for (const [tabId, requestId] of waitingSent) {
+          this.waitingKeys.delete(`p:${tabId}:${requestId}`);
+          this.sessions.get(tabId)?.rewriteWaiting(requestId);
+        }
         this.unpersisted += Object.keys(set).filter((k) => k.startsWith('x:')).length;
         this.warnFull(e);
       }),
@@ -501,8 +514,6 @@ export class SessionStore {
       set[`d:${c}`] = lines.slice(c * DICT_CHUNK, (c + 1) * DICT_CHUNK);
     }
     const folded = this.tailKeys.filter((t) => t.end <= full).map((t) => t.key);
-    const emptied = [...this.tombstones];
-    this.tombstones.clear();
     let stored = true;
     if (Object.keys(set).length > 0) {
       try {
@@ -510,7 +521,8 @@ export class SessionStore {
       } catch (e) {
         // Over the quota: the tail keys stay until their chunks are stored; the cache entries are sent again.
         stored = false;
-        for (const [tabId, k] of cacheSent) this.cacheWritten.get(tabId)?.delete(k);
+        // null: the key may hold an older entry; it is written again, and removed if the entry goes.
+        for (const [tabId, k] of cacheSent) this.cacheWritten.get(tabId)?.set(k, null);
         this.warnFull(e);
       }
     }
@@ -520,6 +532,10 @@ export class SessionStore {
       const foldedKeys = new Set(folded);
       this.tailKeys = this.tailKeys.filter((t) => !foldedKeys.has(t.key));
     }
+    // Taken only now: a key emptied before this point had its '' sent before this call, and one
+    // written again while the batch's set was awaited is no longer a tombstone.
+    const emptied = [...this.tombstones];
+    this.tombstones.clear();
     // Removing frees room: it goes whether or not the batch was stored.
     const remove = [...(stored ? folded : []), ...emptied, ...gone];
     if (remove.length > 0) await chrome.storage.session.remove(remove);

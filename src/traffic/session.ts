@@ -438,6 +438,8 @@ export class TabSession {
   private touch(rec: ExchangeRecord): void {
     this.built.delete(rec.id);
     this.changed.add(rec.id);
+    // Dropped and made again before the changes were drained (a late event after a clear): changed, not removed.
+    this.removed.delete(rec.id);
   }
 
   private touchPreflight(p: PendingPreflight): void {
@@ -495,6 +497,11 @@ export class TabSession {
 
   get dirty(): boolean {
     return this.changed.size > 0 || this.removed.size > 0 || this.waitingDirty.size > 0 || this.waitingGone.size > 0;
+  }
+
+  /** A write of this waiting preflight failed: send it again with the next changes, if it still waits. */
+  rewriteWaiting(requestId: string): void {
+    if (this.preflights.has(requestId) && !this.preflightOwner.has(requestId)) this.waitingDirty.add(requestId);
   }
 
   /** The preflight-cache model's entries (each replaced, never changed, when the browser would renew it). */

@@ -253,10 +253,13 @@ describe('SessionStore persistence', () => {
     await vi.advanceTimersByTimeAsync(0);
     // Stopped before the batch: the emptied keys are not read back as records, nor counted as damage.
     expect(Object.entries(data).filter(([k, v]) => k.startsWith('x:') && v === '').length).toBeGreaterThan(0);
+    const stopped = structuredClone(data);
     const b = await fresh(5);
     await b.restore();
     expect(b.discarded).toBe(0);
     expect(b.peek(7)!.exchanges().map((e) => e.id)).toEqual(['1003', '1004', '1005', '1006', '1007']);
+    // Not restarted after all: the batch removes the emptied keys itself.
+    data = stopped;
     await a.flush();
     await vi.advanceTimersByTimeAsync(200);
     expect(Object.keys(data).filter((k) => k.startsWith('x:')).sort()).toEqual(['x:7:1003', 'x:7:1004', 'x:7:1005', 'x:7:1006', 'x:7:1007']);
@@ -285,6 +288,77 @@ describe('SessionStore persistence', () => {
     await b.restore();
     b.handle({ kind: 'send', requestId: '9003', ...at(3), method: 'PUT', timeStamp: 7_000_100, headers: [['origin', PAGE]] });
     expect(b.peek(7)!.exchange('9003')!.preflight?.observed).toBe('cached');
+  });
+
+  it('a record dropped and made again before the write (a late event after Clear) is stored, not emptied', async () => {
+    vi.useFakeTimers({ now: 8_000_000 });
+    const a = await fresh();
+    a.handle(send(0));
+    await vi.advanceTimersByTimeAsync(200);
+    a.clear(7);
+    a.handle({ kind: 'error', requestId: '1000', tabId: 7, frameId: 0, documentId: 'doc', initiator: PAGE, url: `${API}/api?i=0`, method: 'GET', type: 'xmlhttprequest', timeStamp: 1_000_002, error: 'net::ERR_FAILED' });
+    await vi.advanceTimersByTimeAsync(200);
+    expect(a.peek(7)!.size).toBe(1);
+    expect(typeof data['x:7:1000']).toBe('string');
+    expect(data['x:7:1000']).not.toBe('');
+    const b = await fresh();
+    await b.restore();
+    expect(b.peek(7)!.exchange('1000')!.error).toBe('net::ERR_FAILED');
+  });
+
+  it('a key written again while the batch is storing is not removed by that batch', async () => {
+    vi.useFakeTimers({ now: 9_000_000 });
+    const storage = (globalThis as unknown as { chrome: { storage: { session: { set(i: Record<string, unknown>): Promise<void> } } } }).chrome.storage.session;
+    const a = await fresh();
+    a.handle(send(0));
+    await vi.advanceTimersByTimeAsync(200);
+    a.clear(7);
+    a.peek(7)!.preserveLog = true;
+    a.stateChanged(7);
+    // The batch after the Clear (it stores the session state): while its set is awaited, the record comes back.
+    const set = storage.set.bind(storage);
+    let held = false;
+    storage.set = async (items) => {
+      if (!held && Object.keys(items).some((k) => k.startsWith('m:'))) {
+        held = true;
+        a.handle({ kind: 'error', requestId: '1000', tabId: 7, frameId: 0, documentId: 'doc', initiator: PAGE, url: `${API}/api?i=0`, method: 'GET', type: 'xmlhttprequest', timeStamp: 1_000_002, error: 'net::ERR_FAILED' });
+        await Promise.resolve();
+      }
+      return set(items);
+    };
+    await vi.advanceTimersByTimeAsync(0);
+    expect(held).toBe(true);
+    expect(a.peek(7)!.size).toBe(1);
+    expect(String(data['x:7:1000'])).toContain('ERR_FAILED');
+  });
+
+  it('a write refused for quota leaves no tail key behind to be folded for the retry, and its waiting preflights are sent again', async () => {
+    vi.useFakeTimers({ now: 10_000_000 });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const a = await fresh(5_000);
+    for (let i = 0; i < 500; i++) a.handle(send(i));
+    await vi.advanceTimersByTimeAsync(200);
+    // Full: the next lines (past line 512) and a waiting preflight are refused.
+    quota = 0;
+    for (let i = 500; i < 505; i++) a.handle(send(i));
+    a.handle({ kind: 'send', requestId: '77', tabId: 7, frameId: 0, documentId: 'doc', initiator: PAGE, url: `${API}/p`, type: 'xmlhttprequest', method: 'OPTIONS', timeStamp: 1, headers: [['access-control-request-method', 'PUT'], ['origin', PAGE]] });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(data['p:7:77']).toBeUndefined();
+    // Room again: one more request, then the batch folds the full chunk.
+    quota = Infinity;
+    for (let i = 505; i < 520; i++) a.handle(send(i));
+    await vi.advanceTimersByTimeAsync(0);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(data['d:0']).toBeDefined();
+    expect(data['p:7:77']).toBeDefined();
+    const b = await fresh(5_000);
+    await b.restore();
+    expect(b.discarded).toBe(0);
+    const xn = b.peek(7)!.exchanges().map((e) => e.request.headers.find(([n]) => n === 'x-n')?.[1]);
+    expect(xn.slice(-15)).toEqual(Array.from({ length: 15 }, (_, i) => String(505 + i)));
+    b.handle({ kind: 'send', requestId: '78', tabId: 7, frameId: 0, documentId: 'doc', initiator: PAGE, url: `${API}/p`, type: 'xmlhttprequest', method: 'PUT', timeStamp: 2, headers: [['origin', PAGE]] });
+    expect(b.peek(7)!.exchange('78')!.preflight?.observed).toBe('sent');
+    warn.mockRestore();
   });
 
   it('a full quota keeps the session in memory and what storage held readable', async () => {
