@@ -361,6 +361,20 @@ describe('SessionStore persistence', () => {
     warn.mockRestore();
   });
 
+  it('a tab whose state key is unreadable keeps its waiting preflight (and so can still pair it)', async () => {
+    vi.useFakeTimers({ now: 11_000_000 });
+    const at = { tabId: 9, frameId: 0, documentId: 'doc', initiator: PAGE, url: `${API}/q`, type: 'xmlhttprequest' };
+    const a = await fresh();
+    a.handle({ kind: 'send', requestId: '90', ...at, method: 'OPTIONS', timeStamp: 1, headers: [['access-control-request-method', 'PUT'], ['origin', PAGE]] });
+    await vi.advanceTimersByTimeAsync(200);
+    data['m:9'] = 'not json {';
+    const b = await fresh();
+    await b.restore();
+    expect(b.discarded).toBe(1);
+    b.handle({ kind: 'send', requestId: '91', ...at, method: 'PUT', timeStamp: 2, headers: [['origin', PAGE]] });
+    expect(b.peek(9)!.exchange('91')!.preflight?.observed).toBe('sent');
+  });
+
   it('a full quota keeps the session in memory and what storage held readable', async () => {
     const a = await fresh();
     for (let i = 0; i < 3; i++) a.handle(send(i));
