@@ -27,6 +27,16 @@ describe('applyMessage', () => {
     expect(blockedCount(exchangesOf(s))).toBe(1);
   });
 
+  it('an exchange that started before those shown (seen late, after a worker restart) takes its place in start order', () => {
+    const a = exchange({ startedAt: 10 });
+    const b = exchange({ startedAt: 30 });
+    let s = applyMessage(emptyState(), snapshot([a, b]));
+    const early = exchange({ startedAt: 20 });
+    const late = exchange({ startedAt: 40 });
+    s = applyMessage(s, { type: 'update', changed: [late, early], removed: [], counters: counters(4) });
+    expect(s.order).toEqual([a.id, early.id, b.id, late.id]);
+  });
+
   it('does not mutate the previous state', () => {
     const a = exchange();
     const s1 = applyMessage(emptyState(), snapshot([a]));

@@ -54,7 +54,12 @@ export function applyMessage(state: PanelState, msg: ToPanelMessage | LocalActio
         if (!byId.has(ex.id)) added.push(ex.id);
         byId.set(ex.id, ex);
       }
-      if (added.length > 0) order = [...order, ...added];
+      if (added.length > 0) {
+        const last = order.length > 0 ? byId.get(order[order.length - 1]!)?.startedAt ?? -Infinity : -Infinity;
+        order = [...order, ...added];
+        // One that started before those shown (seen late, after a worker restart): back in start order.
+        if (added.some((id) => byId.get(id)!.startedAt < last)) order = order.slice().sort((x, y) => byId.get(x)!.startedAt - byId.get(y)!.startedAt);
+      }
       return { ...state, order, byId, counters: msg.counters };
     }
     case 'cleared':

@@ -210,6 +210,18 @@ describe('events the worker missed or got out of order (a worker Chrome stopped 
     expect(kept).toBeGreaterThan(10);
   });
 
+  it('lists exchanges in the order their requests started, whatever order the worker saw them in', () => {
+    const at = (requestId: string, timeStamp: number) => ({ requestId, tabId: 1, frameId: 0, documentId: 'd', initiator: 'http://a.test', url: `http://b.test/${requestId}`, method: 'GET', type: 'xmlhttprequest', timeStamp });
+    const session = replay([
+      // A restarted worker: request 102's response first, then the starts of 100, 101 and 102.
+      { kind: 'headers', ...at('102', 150), statusCode: 200, headers: [['access-control-allow-origin', 'http://a.test']] },
+      { kind: 'send', ...at('100', 100), headers: [['origin', 'http://a.test']] },
+      { kind: 'send', ...at('101', 120), headers: [['origin', 'http://a.test']] },
+      { kind: 'send', ...at('102', 140), headers: [['origin', 'http://a.test']] },
+    ]);
+    expect(session.exchanges().map((e) => e.id)).toEqual(['100', '101', '102']);
+  });
+
   it('does not turn a same-origin or an extension\'s response into an exchange, nor an OPTIONS it cannot place', () => {
     const base = { requestId: '5', tabId: 1, frameId: 0, documentId: 'd', type: 'xmlhttprequest', timeStamp: 1, statusCode: 200, headers: [] as [string, string][] };
     const session = replay([

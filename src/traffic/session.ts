@@ -460,11 +460,15 @@ export class TabSession {
     return ex;
   }
 
-  /** All exchanges, oldest first. */
+  /**
+   * All exchanges in the order they started. Not always the order they were first seen: after a
+   * worker restart Chrome may hand over a request's response before the request itself, and an
+   * earlier request's start after it. Stable, so equal start times keep the order of arrival.
+   */
   exchanges(): Exchange[] {
     const out: Exchange[] = [];
     for (const id of this.records.keys()) out.push(this.exchange(id)!);
-    return out;
+    return out.sort((a, b) => a.startedAt - b.startedAt);
   }
 
   record(id: string): ExchangeRecord | undefined {
