@@ -163,7 +163,7 @@ export function nodeBench({ E, lab, stress, quick }) {
     const run = timedPairing(E, base, 100_000, 10_000);
     const s = run.session;
     const chunks = run.chunks;
-    const meta = s.meta();
+    const meta = s.state();
     out.pairing[name] = { rows, linearity: last.usPerEvent / first.usPerEvent, msPer10kEvents: chunks, end: { exchanges: s.size, dropped: s.dropped, preflightCache: meta.cache.length, waiting: meta.waiting.length, ignored: meta.ignored.length } };
   }
 

@@ -5,7 +5,8 @@
 //      Preferences, as a user's "Allow" would record it): does the listener see requests?
 //   3. after chrome.runtime.reload() (the extension restarts, its DevTools panel would close);
 //   4. after a disable + enable from chrome://extensions;
-//   5. after a browser restart on the same profile.
+//   5. after a browser restart on the same profile;
+//   6. granted in the session to an extension that already holds declarativeNetRequest.
 // usage: node bench/probe-optional-grant.mjs        (about 30 s; loopback only)
 
 import { createHash } from 'node:crypto';
@@ -23,11 +24,12 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** Chromium's id for an unpacked extension without a key: sha256 of its path, hex digits mapped to a-p. */
 const extensionId = (dir) => [...createHash('sha256').update(realpathSync(dir)).digest('hex').slice(0, 32)].map((c) => String.fromCharCode(97 + parseInt(c, 16))).join('');
 
-function extension(name, optional) {
+/** @param {string} name @param {boolean} optional @param {string[]} held permissions required besides storage */
+function extension(name, optional, held = []) {
   const dir = join(work, name);
   mkdirSync(dir);
-  const perms = { permissions: ['storage', 'webRequest'], host_permissions: ['<all_urls>'] };
-  if (optional) Object.assign(perms, { permissions: ['storage'], optional_permissions: ['webRequest'], optional_host_permissions: ['<all_urls>'] });
+  const perms = { permissions: ['storage', ...held, 'webRequest'], host_permissions: ['<all_urls>'] };
+  if (optional) Object.assign(perms, { permissions: ['storage', ...held], optional_permissions: ['webRequest'], optional_host_permissions: ['<all_urls>'] });
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ manifest_version: 3, name, version: '0.1.0', background: { service_worker: 'sw.js' }, ...perms }));
   writeFileSync(join(dir, 'sw.js'), `
 self.seen = [];
@@ -72,6 +74,15 @@ async function workerOf(context, timeout = 15_000) {
   return w;
 }
 
+/** Ask for the optional permissions from an extension page (the seeded profile answers without a prompt). */
+async function grant(context, dir) {
+  const page = await context.newPage();
+  await page.goto(`chrome-extension://${extensionId(dir)}/page.html`);
+  const granted = await Promise.race([page.evaluate(() => window.request()), sleep(8000).then(() => 'prompt (no answer in 8 s)')]);
+  await page.close();
+  return granted;
+}
+
 /** Load a page of the probe's own server in a new tab: how many of its requests did the worker's listener see? */
 async function seenBy(context, worker, base, path) {
   await worker.evaluate(() => { self.listen(); self.seen = []; });
@@ -98,11 +109,7 @@ try {
   const profile = seededProfile(dir);
   let b = await launch(dir, profile);
   rows.push(['optional, not granted', await seenBy(b.context, b.worker, base, '/b')]);
-  const page = await b.context.newPage();
-  await page.goto(`chrome-extension://${extensionId(dir)}/page.html`);
-  const granted = await Promise.race([page.evaluate(() => window.request()), sleep(8000).then(() => 'prompt (no answer in 8 s)')]);
-  await page.close();
-  rows.push([`optional, granted in this session (request() answered ${granted})`, await seenBy(b.context, b.worker, base, '/c')]);
+  rows.push([`optional, granted in this session (request() answered ${await grant(b.context, dir)})`, await seenBy(b.context, b.worker, base, '/c')]);
   const next = b.context.waitForEvent('serviceworker', { timeout: 15_000 });
   await b.worker.evaluate(() => setTimeout(() => chrome.runtime.reload(), 50)).catch(() => {});
   b.worker = await next;
@@ -120,6 +127,13 @@ try {
   b = await launch(dir, profile);
   rows.push([`after a browser restart (granted: ${await b.worker.evaluate(() => self.granted())})`, await seenBy(b.context, b.worker, base, '/f')]);
   await b.context.close();
+  {
+    // The one in-session grant that works: the extension already held declarativeNetRequest.
+    const held = extension('optional-dnr-held', true, ['declarativeNetRequest']);
+    const d = await launch(held, seededProfile(held));
+    rows.push([`optional, declarativeNetRequest held, granted (answered ${await grant(d.context, held)})`, await seenBy(d.context, d.worker, base, '/g')]);
+    await d.context.close();
+  }
 } finally {
   server.close();
   rmSync(work, { recursive: true, force: true });

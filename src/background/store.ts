@@ -498,8 +498,7 @@ export class SessionStore {
         written.delete(k);
         gone.push(k);
       }
-      // The waiting preflights are written with the exchanges, the cache above (undefined leaves them out).
-      const metaText = JSON.stringify({ ...s.meta(), waiting: undefined, cache: undefined });
+      const metaText = JSON.stringify(s.meta());
       if (this.metaWritten.get(tabId) !== metaText) {
         set[`m:${tabId}`] = metaText;
         metas.set(tabId, metaText);

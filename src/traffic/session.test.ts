@@ -127,7 +127,7 @@ describe('bounded session', () => {
     for (let i = 20_000; i < 20_150; i++) session.handle(simple(i));
     expect(session.exchanges()[0]!.id).toBe('20050');
     expect(session.dropped).toBe(50);
-    const restored = new TabSession(1, 100, { ...session.meta(), records: session.exchanges().map((e) => session.record(e.id)!) });
+    const restored = new TabSession(1, 100, session.state());
     restored.handle(simple(30_000));
     expect(restored.exchanges()[0]!.id).toBe('20051');
     expect(restored.size).toBe(100);
@@ -137,8 +137,7 @@ describe('bounded session', () => {
     const a = replay(byName('par').events.slice(0, 12));
     expect(a.size).toBeGreaterThan(0);
     expect(a.size).toBeLessThan(3);
-    const state = { ...a.meta(), records: a.exchanges().map((e) => a.record(e.id)!) };
-    const b = new TabSession(1, 10_000, JSON.parse(JSON.stringify(state)));
+    const b = new TabSession(1, 10_000, JSON.parse(JSON.stringify(a.state())));
     replay(byName('par').events.slice(12), b);
     expect(b.size).toBe(3);
     expect(b.record('40')?.preflight?.requestId).toBe('43');

@@ -488,8 +488,8 @@ export class TabSession {
   drainChanges(): SessionChanges {
     const waiting: PendingPreflight[] = [];
     for (const id of this.waitingDirty) {
-      const p = this.preflights.get(id);
-      if (p && !this.preflightOwner.has(id)) waiting.push(p);
+      const p = this.stillWaiting(id);
+      if (p) waiting.push(p);
     }
     const out = { changed: [...this.changed], removed: [...this.removed], waiting, waitingGone: [...this.waitingGone] };
     this.changed.clear();
@@ -505,7 +505,12 @@ export class TabSession {
 
   /** A write of this waiting preflight failed: send it again with the next changes, if it still waits. */
   rewriteWaiting(requestId: string): void {
-    if (this.preflights.has(requestId) && !this.preflightOwner.has(requestId)) this.waitingDirty.add(requestId);
+    if (this.stillWaiting(requestId)) this.waitingDirty.add(requestId);
+  }
+
+  /** The preflight, if no request claimed it and it has not expired. */
+  private stillWaiting(requestId: string): PendingPreflight | undefined {
+    return this.preflightOwner.has(requestId) ? undefined : this.preflights.get(requestId);
   }
 
   /** The preflight-cache model's entries (each replaced, never changed, when the browser would renew it). */
@@ -513,16 +518,19 @@ export class TabSession {
     return this.cache.values();
   }
 
-  /** The small part of the state that is not per exchange. */
-  meta(): Omit<SessionState, 'records'> {
+  /** The small part of the state: not per exchange, per waiting preflight or per cache entry (those have keys of their own). */
+  meta(): Omit<SessionState, 'records' | 'waiting' | 'cache'> {
     return {
       tabId: this.tabId,
-      waiting: this.waiting,
-      cache: [...this.cache.values()],
       ignored: [...this.ignored],
       dropped: this.dropped,
       skipped: this.skipped,
       preserveLog: this.preserveLog,
     };
+  }
+
+  /** Everything a TabSession resumes from, as one value. */
+  state(): SessionState {
+    return { ...this.meta(), records: [...this.records.values()], waiting: [...this.waiting], cache: [...this.cache.values()] };
   }
 }
