@@ -1,4 +1,4 @@
-// Page-load overhead in real headless Chromium (DESIGN.md §6, §9): each configuration in a fresh
+// Page-load overhead in real headless Chromium (docs/platform.md, docs/budgets.md): each configuration in a fresh
 // browser and profile, alternating within each round; both lab pages timed inside the page; nothing
 // attached to the measured tab; CPU seconds of the browser's process tree per page.
 
@@ -32,7 +32,7 @@ export const EXTRA_CONFIGS = /** @type {Config[]} */ ([
   { id: 'devtools+lens-ref', label: 'DevTools open, CORS Lens as of --lens-ref, capturing', ext: 'lensRef', devtools: true },
 ]);
 
-/** Ratios reported, with their budget (DESIGN.md §9). */
+/** Ratios reported, with their budget (docs/budgets.md). */
 export const COMPARISONS = [
   { id: 'not-inspecting', config: 'idle', baseline: 'none', budget: { realistic: 1.02, stress: 1.02 } },
   { id: 'inspecting', config: 'devtools+lens', baseline: 'devtools', budget: { realistic: 1.15, stress: 1.30 } },

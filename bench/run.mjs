@@ -1,5 +1,5 @@
 // `npm run bench [-- --quick] [-- --rounds N] [-- --extra] [-- --only pageload,memory,node] [-- --lens-ref <git ref>]`
-// Measures CORS Lens against the budgets of DESIGN.md §9; prints a table and writes bench/results.json.
+// Measures CORS Lens against the budgets of docs/budgets.md; prints a table and writes bench/results.json.
 // See bench/README.md for how to read it. Nothing here is part of `npm test`.
 
 import { spawnSync } from 'node:child_process';
@@ -219,7 +219,7 @@ if (results.node) {
 }
 
 results.budgets = budgets;
-out.push('', 'Budgets (DESIGN.md §9)');
+out.push('', 'Budgets (docs/budgets.md)');
 out.push(table(['budget', 'measured', 'limit', ''], budgets.map((b) => [b.what, fmt(b.value, b.value > 100 ? 0 : 2), b.limit, b.met === null ? '?' : b.met ? 'met' : 'OVER'])));
 out.push('', `${results.mode} run, ${rounds} rounds, ${fmt(results.seconds, 0)} s; ${machine.cpus} x ${machine.cpu}; ${machine.chromium}; Node ${machine.node}`);
 const text = out.join('\n');

@@ -4,7 +4,7 @@
 //                                  then goes to URL (so the bench never attaches to the measured tab)
 //      /perf/gate?key=K            held open until release(K)
 //      /perf/result?key=K  POST    the measured page's result (JSON), collected by result(K)
-//      /perf/stress?run&key[&then] 2,000 cross-origin fetches, half preflighted, 100 failing (DESIGN.md §6)
+//      /perf/stress?run&key[&then] 2,000 cross-origin fetches, half preflighted, 100 failing (docs/platform.md)
 //      /perf/realistic?run&key[&then]  150 images, 30 scripts, 10 stylesheets, 40 fetches (20 preflighted)
 //      /perf/bulk?run&key&n&batch  n cross-origin fetches in batches (the worker-memory measurement)
 //      /perf/css/<i>.css           stylesheets (same-origin)

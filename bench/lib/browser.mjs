@@ -1,6 +1,6 @@
 // A minimal DevTools-Protocol client over Chromium's --remote-debugging-pipe (fd 3 in, fd 4 out), and
 // the launch recipe of tests/e2e/browser.ts without Playwright: Playwright attaches to every page it
-// controls and enables the Network domain there, which alone slows a page by about 1.58x (DESIGN.md §6).
+// controls and enables the Network domain there, which alone slows a page by about 1.58x (docs/platform.md).
 // Here nothing attaches to a measured tab: tabs are created with Target.createTarget and left alone.
 
 import { spawn } from 'node:child_process';
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 
 export const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 
-/** Playwright 1.65's chromiumSwitches (minus --disable-extensions), so conditions match DESIGN.md §6. */
+/** Playwright 1.65's chromiumSwitches (minus --disable-extensions), so conditions match docs/platform.md. */
 const PLAYWRIGHT_SWITCHES = [
   '--disable-field-trial-config',
   '--disable-background-networking',

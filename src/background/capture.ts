@@ -4,7 +4,7 @@ import type { CaptureEvent } from '../traffic/events';
 /**
  * Registers the fewest webRequest listeners that give the engine what it needs,
  * and none at all while nothing is recorded: registered listeners slow every tab,
- * whatever their filter (DESIGN.md §6).
+ * whatever their filter (docs/platform.md).
  *
  * Three events suffice (the traces show it): onSendHeaders (the request as sent,
  * which also reveals each preflight), onHeadersReceived (the server's response,
@@ -13,7 +13,7 @@ import type { CaptureEvent } from '../traffic/events';
  * is added only while an override may rewrite headers, to see the final ones.
  * `extraHeaders` goes on onSendHeaders only: one listener asking for it is what makes Chrome
  * show preflights (and Origin, Cookie) at all; on onHeadersReceived it would only add Set-Cookie,
- * which no rule reads, for about a quarter more cost per event (DESIGN.md §6). The end-to-end
+ * which no rule reads, for about a quarter more cost per event (docs/platform.md). The end-to-end
  * oracle (every lab scenario against Chrome's own verdict) holds with this set.
  */
 export interface CaptureScope {

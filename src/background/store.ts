@@ -9,7 +9,7 @@ import type { SessionCounters, StorageHealth } from '../shared/protocol';
 
 /**
  * The per-tab sessions, persisted to storage.session incrementally, in compact form, so a
- * worker Chrome stopped resumes with nothing lost (DESIGN.md §2).
+ * worker Chrome stopped resumes with nothing lost (docs/reliability.md).
  *
  * Two paces. What an exchange is made of (its record, the preflights waiting for their request,
  * the dictionary lines they use) is written right after the event that changed it, or as soon as

@@ -1,5 +1,5 @@
 /**
- * The server set-ups of DESIGN.md §5 (what the lab serves and the end-to-end
+ * The server set-ups of lab/README.md (what the lab serves and the end-to-end
  * suite holds to Chrome), each as the Observation the capture would build.
  */
 import { describe, expect, it } from 'vitest';
@@ -15,7 +15,7 @@ const goPreflight = msg(204, hdrs(
   ['access-control-max-age', '86400'],
 ));
 
-describe('DESIGN §5 scenarios', () => {
+describe('server set-ups the lab serves', () => {
   it('1. Go middleware, * and a JSON POST with Authorization: allowed, Max-Age above Chrome\'s cap', () => {
     const a = analyzeExchange(obs({
       url: `${B}/go`, method: 'POST', preflight: sentPreflight('POST', 'authorization,content-type', goPreflight),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { catalogue, catalogueEntry, catalogueMarkdownTable, entryForChromeError, makeFinding } from './catalogue';
 import type { FindingParams } from './catalogue-entry';
 
-/** Chrome 156's Network.CorsError values (DESIGN.md §3). */
+/** Chrome 156's Network.CorsError values (docs/platform.md). */
 const CHROME_CORS_ERRORS = [
   'DisallowedByMode', 'InvalidResponse', 'WildcardOriginNotAllowed', 'MissingAllowOriginHeader', 'MultipleAllowOriginValues',
   'InvalidAllowOriginValue', 'AllowOriginMismatch', 'InvalidAllowCredentials', 'CorsDisabledScheme', 'PreflightInvalidStatus',

@@ -65,7 +65,7 @@ export function statusText(ex: Exchange): string {
   return r ? '(no status)' : 'no response';
 }
 
-/** The finding that explains a block: the first error (DESIGN.md §4). */
+/** The finding that explains a block: the first error (docs/report.md). */
 export function reasonOf(ex: Exchange): Exchange['findings'][number] | undefined {
   return ex.findings.find((f) => f.severity === 'error');
 }

@@ -3,7 +3,7 @@ import type { Exchange } from '../traffic/exchange';
 export const REPORT_SCHEMA = 'cors-lens/session';
 export const REPORT_VERSION = 1;
 
-/** The session report, schema version 1 (DESIGN.md §4). */
+/** The session report, schema version 1 (docs/report.md). */
 export interface SessionReport {
   schema: typeof REPORT_SCHEMA;
   version: typeof REPORT_VERSION;

@@ -4,7 +4,7 @@ import type { HeaderList } from '../cors/types';
  * A webRequest event reduced to what the tracker needs. The background adapter
  * builds these from `chrome.webRequest` details; tests build them from traces.
  * Only four kinds exist because only four events carry information the engine
- * uses (DESIGN.md §6): the request as sent, the response as the server sent it,
+ * uses (docs/platform.md): the request as sent, the response as the server sent it,
  * the response after any override, and the browser's error.
  */
 interface EventBase {

@@ -5,7 +5,7 @@ import { headerValue } from './headers';
  * A preflight the browser sent, waiting for the request it was sent for.
  *
  * Chrome gives a preflight its own requestId and nothing links it to its request
- * (DESIGN.md §6), so pairing is by what both share: tab, document, initiator, URL
+ * (docs/platform.md), so pairing is by what both share: tab, document, initiator, URL
  * and method (`Access-Control-Request-Method`), first in first out, refined by
  * `Access-Control-Request-Headers` when several wait for one URL.
  */
