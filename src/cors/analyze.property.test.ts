@@ -3,6 +3,7 @@
  * deterministic, and every block is explained by an error finding first.
  */
 import fc from 'fast-check';
+import { findingProse } from './describe';
 import { describe, expect, it } from 'vitest';
 import { analyzeExchange } from './analyze';
 import { catalogue } from './catalogue';
@@ -18,8 +19,8 @@ describe('analyzeExchange properties', () => {
         expect(['allowed', 'blocked', 'not-cors', 'failed-before-cors', 'unknown']).toContain(a.verdict);
         for (const f of a.findings) {
           expect(ids.has(f.id)).toBe(true);
-          expect(typeof f.detail).toBe('string');
-          expect(typeof f.fix).toBe('string');
+          expect(typeof findingProse(f).detail).toBe('string');
+          expect(typeof findingProse(f).fix).toBe('string');
         }
         // Errors first, then warnings.
         const firstWarning = a.findings.findIndex((f) => f.severity === 'warning');

@@ -3,6 +3,7 @@
  * suite holds to Chrome), each as the Observation the capture would build.
  */
 import { describe, expect, it } from 'vitest';
+import { findingProse } from './describe';
 import { analyzeExchange } from './analyze';
 import { A, B, hdrs, msg, obs, sentPreflight } from './test-helpers';
 
@@ -40,7 +41,7 @@ describe('server set-ups the lab serves', () => {
   it('2. no OPTIONS handler (405): PreflightMissingAllowOriginHeader', () => {
     const a = analyzeExchange(obs({ url: `${B}/no-options`, method: 'POST', preflight: sentPreflight('POST', 'authorization,content-type', msg(405, hdrs(['allow', 'GET, POST']))), ...failed }));
     expect(a.findings[0]!.chromeCorsError).toBe('PreflightMissingAllowOriginHeader');
-    expect(a.findings[0]!.fix).toContain('Answer OPTIONS /no-options with status 204');
+    expect(findingProse(a.findings[0]!).fix).toContain('Answer OPTIONS /no-options with status 204');
   });
 
   it('3. Gin, simple GET with *: allowed, nothing to say', () => {
@@ -59,7 +60,7 @@ describe('server set-ups the lab serves', () => {
     expect(ok.verdict).toBe('allowed');
     const ko = analyzeExchange(obs({ url: `${B}/gin4`, method: 'POST', preflight: sentPreflight('POST', 'x-other', ginPreflight), ...failed }));
     expect(ko.findings[0]).toMatchObject({ chromeCorsError: 'HeaderDisallowedByPreflightResponse', failedParameter: 'x-other' });
-    expect(ko.findings[0]!.fix).toBe('Add `Access-Control-Allow-Headers: Content-Type, X-Custom-Header, x-other` to the OPTIONS response of /gin4.');
+    expect(findingProse(ko.findings[0]!).fix).toBe('Add `Access-Control-Allow-Headers: Content-Type, X-Custom-Header, x-other` to the OPTIONS response of /gin4.');
   });
 
   it('5. gin-contrib/cors: reflected origin with credentials, exposed header, 1 h Max-Age', () => {
@@ -107,7 +108,7 @@ describe('server set-ups the lab serves', () => {
       request: msg(undefined, hdrs(['origin', A], ['x-custom-header', '1'])), response: msg(200, []), ...failed,
     }));
     expect(a.findings[0]).toMatchObject({ chromeCorsError: 'MissingAllowOriginHeader', stage: 'actual' });
-    expect(a.findings[0]!.fix).toBe(`Add \`Access-Control-Allow-Origin: ${A}\` to the PUT response of /nine.`);
+    expect(findingProse(a.findings[0]!).fix).toBe(`Add \`Access-Control-Allow-Origin: ${A}\` to the PUT response of /nine.`);
     expect(a.reachedServer).toBe(true);
   });
 });

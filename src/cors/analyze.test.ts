@@ -3,6 +3,7 @@
  * rules, the credentials inference, redirects and reachedServer.
  */
 import { describe, expect, it } from 'vitest';
+import { findingProse } from './describe';
 import { analyzeExchange } from './analyze';
 import { catalogue } from './catalogue';
 import { A, B, hdrs, msg, obs, sentPreflight } from './test-helpers';
@@ -83,10 +84,10 @@ describe('every reachable catalogue entry is reported', () => {
       expect(f!.failedParameter).toBe(c.failedParameter);
       expect(f!.chromeCorsError).toBe(catalogue.find((e) => e.id === c.id)!.chromeCorsError);
     }
-    expect(f!.detail.length).toBeGreaterThan(20);
-    expect(f!.fix.length).toBeGreaterThan(10);
-    expect(f!.detail).not.toMatch(/undefined|\[object/);
-    expect(f!.fix).not.toMatch(/undefined|\[object/);
+    expect(findingProse(f!).detail.length).toBeGreaterThan(20);
+    expect(findingProse(f!).fix.length).toBeGreaterThan(10);
+    expect(findingProse(f!).detail).not.toMatch(/undefined|\[object/);
+    expect(findingProse(f!).fix).not.toMatch(/undefined|\[object/);
   });
 });
 
@@ -119,7 +120,7 @@ describe('verdicts', () => {
     expect(a.verdict).toBe('blocked');
     expect(a.reachedServer).toBe(true);
     expect(a.preflight).toEqual({ required: false, reasons: [] });
-    expect(a.findings[0]!.detail).toContain('the server did receive and process the request');
+    expect(findingProse(a.findings[0]!).detail).toContain('the server did receive and process the request');
   });
 
   it('pending: unknown, with the preflight failure when there is one', () => {
@@ -146,7 +147,7 @@ describe('verdicts', () => {
     const a = analyzeExchange(obs({ url: `${B}/x`, method: 'GET', request: get, response: msg(200, []) }));
     expect(a.verdict).toBe('allowed');
     expect(a.findings[0]).toMatchObject({ id: 'missing-allow-origin', severity: 'warning' });
-    expect(a.findings[0]!.detail).toMatch(/^Chrome did not block this request/);
+    expect(findingProse(a.findings[0]!).detail).toMatch(/^Chrome did not block this request/);
   });
 
   it('a reached-server flag for errors after sending', () => {
@@ -198,8 +199,8 @@ describe('redirects', () => {
       response: msg(200, acao(A)), ...failed,
     }));
     expect(a.findings[0]).toMatchObject({ chromeCorsError: 'AllowOriginMismatch', failedParameter: A, stage: 'actual' });
-    expect(a.findings[0]!.detail).toContain('`Origin: null`');
-    expect(a.findings[0]!.detail).toContain('tainted');
+    expect(findingProse(a.findings[0]!).detail).toContain('`Origin: null`');
+    expect(findingProse(a.findings[0]!).detail).toContain('tainted');
   });
 
   it('the redirect response itself must pass the CORS check', () => {
@@ -219,7 +220,7 @@ describe('redirects', () => {
     }));
     expect(a.verdict).toBe('blocked');
     expect(a.findings[0]).toMatchObject({ chromeCorsError: 'MissingAllowOriginHeader', stage: 'actual' });
-    expect(a.findings[0]!.fix).toContain(`Access-Control-Allow-Origin: ${A}`);
+    expect(findingProse(a.findings[0]!).fix).toContain(`Access-Control-Allow-Origin: ${A}`);
   });
 
   it('a same-origin redirect chain stays not CORS', () => {
@@ -235,7 +236,7 @@ describe('explanations quote the values seen', () => {
       preflight: sentPreflight('POST', 'authorization,content-type', msg(405, [])),
       ...failed,
     }));
-    expect(a.findings[0]!.fix).toBe(
+    expect(findingProse(a.findings[0]!).fix).toBe(
       `Answer OPTIONS /api/data with status 204 with \`Access-Control-Allow-Origin: ${A}\` and \`Access-Control-Allow-Headers: authorization, content-type\` (it was 405).`,
     );
     expect(a.preflight.reasons).toEqual([
@@ -246,12 +247,12 @@ describe('explanations quote the values seen', () => {
 
   it('the trailing slash is pointed out', () => {
     const a = analyzeExchange(obs({ url: `${B}/x`, method: 'GET', request: get, response: msg(200, acao(`${A}/`)), ...failed }));
-    expect(a.findings[0]!.detail).toContain('trailing slash');
+    expect(findingProse(a.findings[0]!).detail).toContain('trailing slash');
   });
 
   it('method case: Chrome and the spec differ, and the detail says so', () => {
     const a = analyzeExchange(obs({ url: `${B}/x`, method: 'patch', preflight: sentPreflight('patch', null, okPreflight(['access-control-allow-methods', 'patch'])), ...failed }));
     expect(a.findings[0]).toMatchObject({ chromeCorsError: 'MethodDisallowedByPreflightResponse', failedParameter: 'patch' });
-    expect(a.findings[0]!.detail).toContain('Chrome upper-cases the method');
+    expect(findingProse(a.findings[0]!).detail).toContain('Chrome upper-cases the method');
   });
 });

@@ -4,6 +4,7 @@
  * (CDP Network.loadingFailed corsErrorStatus).
  */
 import { describe, expect, it } from 'vitest';
+import { findingProse } from './describe';
 import { analyzeExchange } from './analyze';
 import { A, B, hdrs, msg, obs, sentPreflight } from './test-helpers';
 import type { Observation } from './types';
@@ -247,7 +248,7 @@ describe('analyzeExchange on the Chromium 156 traces', () => {
     expect(a.preflight.required).toBe(true);
     expect(a.preflight.reasons[0]).toBe('method PUT is not CORS-safelisted');
     expect(a.preflight.reasons).toContain('header x-custom is not CORS-safelisted');
-    expect(a.findings[0]!.fix).toBe(
+    expect(findingProse(a.findings[0]!).fix).toBe(
       'Answer OPTIONS /b404 with status 204 with `Access-Control-Allow-Origin: http://127.0.0.1:32943`, `Access-Control-Allow-Methods: PUT` and `Access-Control-Allow-Headers: content-type, x-custom` (it was 404).',
     );
   });
@@ -267,8 +268,8 @@ describe('analyzeExchange on the Chromium 156 traces', () => {
   it('c: the fix is the exact Allow-Headers line for the OPTIONS response of the path', () => {
     const f = analyzeExchange(cases[3]!.o).findings[0]!;
     expect(f.id).toBe('header-not-allowed-by-preflight');
-    expect(f.fix).toBe('Add `Access-Control-Allow-Headers: content-type, x-custom` to the OPTIONS response of /c.');
-    expect(f.detail).toContain('`x-custom`');
+    expect(findingProse(f).fix).toBe('Add `Access-Control-Allow-Headers: content-type, x-custom` to the OPTIONS response of /c.');
+    expect(findingProse(f).detail).toContain('`x-custom`');
   });
 
   it('e: the credentials inference says why', () => {
@@ -282,9 +283,9 @@ describe('analyzeExchange on the Chromium 156 traces', () => {
 
   it('f: the detail quotes the value received and the origin sent', () => {
     const f = analyzeExchange(cases[8]!.o).findings[0]!;
-    expect(f.detail).toContain('`Access-Control-Allow-Origin: http://example.com`');
-    expect(f.detail).toContain(`\`Origin: ${A}\``);
-    expect(f.fix).toBe(`Change it to \`Access-Control-Allow-Origin: ${A}\` on the GET response of /f (add this origin to the server's allow-list).`);
+    expect(findingProse(f).detail).toContain('`Access-Control-Allow-Origin: http://example.com`');
+    expect(findingProse(f).detail).toContain(`\`Origin: ${A}\``);
+    expect(findingProse(f).fix).toBe(`Change it to \`Access-Control-Allow-Origin: ${A}\` on the GET response of /f (add this origin to the server's allow-list).`);
   });
 
   it('refused: a network-error finding, never labelled CORS', () => {
@@ -292,7 +293,7 @@ describe('analyzeExchange on the Chromium 156 traces', () => {
     expect(a.findings).toHaveLength(1);
     expect(a.findings[0]!.id).toBe('network-error');
     expect(a.findings[0]!.chromeCorsError).toBeNull();
-    expect(a.findings[0]!.detail).toContain('net::ERR_CONNECTION_REFUSED');
+    expect(findingProse(a.findings[0]!).detail).toContain('net::ERR_CONNECTION_REFUSED');
   });
 
   it('h2: a cached preflight is still required, with reasons from the request', () => {

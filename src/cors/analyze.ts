@@ -99,11 +99,7 @@ function demote(hit: Hit): Finding {
   const entry = catalogueEntry(hit.id);
   if (entry.demotesTo) return makeFinding(entry.demotesTo, hit.params(), null, hit.stage);
   const f = toFinding(hit);
-  return {
-    ...f,
-    severity: 'warning',
-    detail: `Chrome did not block this request, so this rule did not apply as evaluated here (the request may not have been a CORS request, or the browser differs). By the rules: ${f.detail}`,
-  };
+  return { ...f, severity: 'warning', values: { ...f.values, contradicted: true } };
 }
 
 function whyInclude(hit: Hit): string {
@@ -243,10 +239,7 @@ export function analyzeExchange(o: Observation): Analysis {
         const f = toFinding(omitHit);
         // Both modes fail; if they fail on different rules, say which one Chrome reports with credentials.
         const incHit = firstHit(ctx, true);
-        if (incHit && incHit.id !== omitHit.id) {
-          const alt = catalogueEntry(incHit.id);
-          f.detail += ` (If the request was made with credentials: 'include', Chrome reports ${alt.chromeCorsError ?? alt.id} first: ${alt.title}.)`;
-        }
+        if (incHit && incHit.id !== omitHit.id) f.values.alternativeWithCredentials = incHit.id;
         errors = [f];
       } else {
         const incHit = firstHit(ctx, true);

@@ -31,7 +31,7 @@ function originHint(p: FindingParams): string {
   return '';
 }
 
-function make(stage: Stage, base: Omit<CatalogueEntry, 'id' | 'stage' | 'chromeCorsError' | 'severity' | 'reachable'> & { id: string; chrome: string }): CatalogueEntry {
+function make(stage: Stage, base: Omit<CatalogueEntry, 'id' | 'stage' | 'chromeCorsError' | 'severity' | 'reachable' | 'decisive' | 'remedy'> & { id: string; chrome: string }): CatalogueEntry {
   const pre = stage === 'preflight';
   return {
     id: pre ? `preflight-${base.id}` : base.id,
@@ -43,6 +43,14 @@ function make(stage: Stage, base: Omit<CatalogueEntry, 'id' | 'stage' | 'chromeC
     // Header names keep their capitals ("Access-Control-…"); only a plain first word is lowered.
     title: pre ? `Preflight: ${/^[A-Z][a-z]+-/.test(base.title) ? base.title : base.title.charAt(0).toLowerCase() + base.title.slice(1)}` : base.title,
     reachable: true,
+    // The CORS check reads Origin against Allow-Origin, and Allow-Credentials when credentials are included.
+    decisive: {
+      request: ['origin'],
+      response: base.id === 'invalid-allow-credentials' || base.id === 'wildcard-origin-with-credentials'
+        ? ['access-control-allow-origin', 'access-control-allow-credentials']
+        : ['access-control-allow-origin'],
+    },
+    remedy: 'headers',
     detail: base.detail,
     fix: base.fix,
   };

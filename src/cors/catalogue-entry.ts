@@ -1,41 +1,19 @@
 /**
  * The shape of one catalogue entry and the values its templates quote.
  */
-import type { Severity, Stage } from './types';
+import type { FindingValues, Severity, Stage } from './types';
 
 export const SPEC = 'https://fetch.spec.whatwg.org/';
 
 /** The values seen in one exchange, quoted by the detail and fix templates. */
-export interface FindingParams {
-  /** The origin the browser sent and compared (`null` after a tainting redirect). */
-  origin: string;
-  /** The URL whose response is at fault. */
-  url: string;
-  /** Its path, as a server route ("/api/data"). */
-  path: string;
-  /** The request's method (normalized). */
-  method: string;
-  /** The credentials mode, as inferred. */
-  credentials: 'include' | 'omit-or-same-origin' | null;
-  /** The value of the header at fault as received; null when it was absent. */
-  received?: string | null;
-  /** `Access-Control-Allow-Credentials` as received. */
-  allowCredentials?: string | null;
-  /** The request header at fault. */
-  header?: string;
-  /** Every header name the preflight asked for (lower-case, sorted). */
-  requestedHeaders?: readonly string[];
-  allowMethods?: string | null;
-  allowHeaders?: string | null;
-  status?: number;
-  location?: string;
-  /** The browser's error string (`net::ERR_CONNECTION_REFUSED`). */
-  error?: string;
-  /** Where the browser stopped the exchange, when a rule's wording depends on it. */
-  stage?: 'preflight' | 'actual' | 'redirect';
-  /** A note where Chrome departs from the spec, added to the detail. */
-  note?: string;
-}
+export type FindingParams = FindingValues;
+
+/**
+ * What can make the browser accept the exchange before the server changes:
+ * `headers`, a header rule (declarativeNetRequest); `rescue`, answering the preflight
+ * or the redirect in the browser (the debugger's Fetch domain); `server`, nothing local.
+ */
+export type Remedy = 'headers' | 'rescue' | 'server';
 
 export interface CatalogueEntry {
   /** Stable kebab-case id. */
@@ -55,6 +33,15 @@ export interface CatalogueEntry {
   reachable: boolean;
   /** The entry a browser-contradicted error is reported as, when not itself. */
   demotesTo?: string;
+  /**
+   * The headers that decide this rule (lower-case): the panel highlights them, and shows
+   * a response header of them that is absent as `(missing)`.
+   */
+  decisive: { request: readonly string[]; response: readonly string[] };
+  /** What can make the browser accept the exchange locally. */
+  remedy: Remedy;
+  /** Why nothing local can (remedy `server`) or why header rules cannot (remedy `rescue`), in the user's words. */
+  whyNotHeaders?: string;
   detail(p: FindingParams): string;
   fix(p: FindingParams): string;
 }
@@ -96,7 +83,8 @@ export function credentialsLine(p: FindingParams): string {
  * @see https://fetch.spec.whatwg.org/#http-cors-protocol
  */
 export function withNote(text: string, p: FindingParams): string {
-  return p.note ? `${text} ${p.note}` : text;
+  if (!p.methodCaseDiffersFromSpec) return text;
+  return `${text} Chrome upper-cases the method before comparing (the Fetch Standard compares \`${p.method}\` byte for byte and would allow it), so list it as \`${p.method.toUpperCase()}\`.`;
 }
 
 function tokens(value: string | null | undefined): string[] {

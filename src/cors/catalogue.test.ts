@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { findingProse } from './describe';
 import { catalogue, catalogueEntry, catalogueMarkdownTable, entryForChromeError, makeFinding } from './catalogue';
 import type { FindingParams } from './catalogue-entry';
 
@@ -42,19 +43,19 @@ describe('the findings catalogue', () => {
     if (e.demotesTo) expect(catalogueEntry(e.demotesTo).severity).toBe('warning');
     for (const p of [minimal, full]) {
       const f = makeFinding(e.id, p, null);
-      expect(f.detail).not.toMatch(/undefined|null\b(?!`| is|\))|\[object/);
-      expect(f.fix).not.toMatch(/undefined|\[object/);
+      expect(findingProse(f).detail).not.toMatch(/undefined|null\b(?!`| is|\))|\[object/);
+      expect(findingProse(f).fix).not.toMatch(/undefined|\[object/);
     }
   });
 
   it('fixes are exact header lines naming the route', () => {
     const f = makeFinding('header-not-allowed-by-preflight', full, 'x-custom');
-    expect(f.fix).toBe('Add `Access-Control-Allow-Headers: content-type, x-custom` to the OPTIONS response of /api/data.');
-    expect(makeFinding('missing-allow-origin', { ...minimal, method: 'GET' }, '').fix)
+    expect(findingProse(f).fix).toBe('Add `Access-Control-Allow-Headers: content-type, x-custom` to the OPTIONS response of /api/data.');
+    expect(findingProse(makeFinding('missing-allow-origin', { ...minimal, method: 'GET' }, '')).fix)
       .toBe('Add `Access-Control-Allow-Origin: https://a.example` to the GET response of /api/data.');
-    expect(makeFinding('missing-allow-origin', { ...minimal, method: 'GET', credentials: 'include' }, '').fix)
+    expect(findingProse(makeFinding('missing-allow-origin', { ...minimal, method: 'GET', credentials: 'include' }, '')).fix)
       .toBe('Add `Access-Control-Allow-Origin: https://a.example` and `Access-Control-Allow-Credentials: true` to the GET response of /api/data.');
-    expect(makeFinding('method-not-allowed-by-preflight', full, 'PUT').fix)
+    expect(findingProse(makeFinding('method-not-allowed-by-preflight', full, 'PUT')).fix)
       .toBe('Add PUT: `Access-Control-Allow-Methods: GET, PUT` on the OPTIONS response of /api/data.');
   });
 

@@ -1,6 +1,7 @@
 /**
- * The findings catalogue: one entry per rule, as data. The README table is
- * generated from it (`catalogueMarkdownTable`).
+ * The findings catalogue: one entry per rule, as data. It is the one table that relates
+ * Chrome's `Network.CorsError` names to finding ids, says which headers decide each rule
+ * and what can fix it locally. docs/findings.md is generated from it (`catalogueMarkdownTable`).
  */
 import { corsCheckEntries, preflightCorsCheckEntries } from './catalogue-cors-check';
 import type { CatalogueEntry, FindingParams } from './catalogue-entry';
@@ -37,15 +38,31 @@ export function catalogueEntry(id: string): CatalogueEntry {
  * @see https://fetch.spec.whatwg.org/#http-cors-protocol
  */
 export function entryForChromeError(corsError: string): CatalogueEntry | null {
-  for (const e of catalogue) if (e.chromeCorsError === corsError) return e;
-  return null;
+  return byChromeError.get(corsError) ?? null;
 }
 
+/** The entry with this id, or null (an id from a newer version, in an imported report). */
+export function catalogueEntryOrNull(id: string): CatalogueEntry | null {
+  return byId.get(id) ?? null;
+}
+
+/** Chrome's name → the first entry that carries it (the general rule before its special cases). */
+const byChromeError: ReadonlyMap<string, CatalogueEntry> = (() => {
+  const m = new Map<string, CatalogueEntry>();
+  for (const e of catalogue) if (e.chromeCorsError !== null && !m.has(e.chromeCorsError)) m.set(e.chromeCorsError, e);
+  return m;
+})();
+
 /**
- * A finding from the entry `id`, with its templates filled from `params`.
- * `stage` overrides the entry's (the CORS check on a redirect response).
+ * The finding id for a Chrome error name the rules produced; throws when the catalogue lacks it.
  * @see https://fetch.spec.whatwg.org/#http-cors-protocol
  */
+export function findingIdForChromeError(corsError: string): string {
+  const e = byChromeError.get(corsError);
+  if (!e) throw new Error(`cors-lens: no catalogue entry for ${corsError}`);
+  return e.id;
+}
+
 /**
  * Chrome reports `failedParameter` as UTF-8 text and leaves it empty when the header's
  * bytes are not UTF-8 (measured: a lone 0xE9 in Allow-Origin). The capture decodes such
@@ -55,7 +72,12 @@ function reportedParameter(p: string | null): string | null {
   return p !== null && p.includes('\uFFFD') ? '' : p;
 }
 
-export function makeFinding(id: string, params: FindingParams, failedParameter: string | null, stage?: Stage): Finding {
+/**
+ * A finding from the entry `id` with the values seen. `stage` overrides the entry's
+ * (the CORS check on a redirect response).
+ * @see https://fetch.spec.whatwg.org/#http-cors-protocol
+ */
+export function makeFinding(id: string, values: FindingParams, failedParameter: string | null, stage?: Stage): Finding {
   const e = catalogueEntry(id);
   return {
     id: e.id,
@@ -63,10 +85,7 @@ export function makeFinding(id: string, params: FindingParams, failedParameter: 
     stage: stage ?? e.stage,
     chromeCorsError: e.chromeCorsError,
     failedParameter: reportedParameter(failedParameter),
-    spec: e.spec,
-    title: e.title,
-    detail: e.detail(params),
-    fix: e.fix(params),
+    values,
   };
 }
 

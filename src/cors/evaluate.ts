@@ -2,11 +2,12 @@
  * Running the rules over one exchange under one credentials mode, in Chrome's
  * order, and returning the first failure: the one Chrome reports.
  */
+import { findingIdForChromeError } from './catalogue';
 import type { FindingParams } from './catalogue-entry';
-import { corsCheck, type CorsCheckError, type CorsCheckFailure } from './cors-check';
+import { corsCheck, type CorsCheckFailure } from './cors-check';
 import { getHeader } from './header-list';
 import { isHttpScheme, urlFacts, type UrlFacts } from './origin';
-import { validatePreflightResponse, type PreflightError } from './preflight-response';
+import { validatePreflightResponse } from './preflight-response';
 import { checkRedirectLocation, taintsOrigin } from './redirects';
 import type { Observation, Stage } from './types';
 
@@ -36,31 +37,6 @@ export interface Hit {
   params: () => FindingParams;
 }
 
-const CHECK_ID: Readonly<Record<CorsCheckError, string>> = {
-  InvalidResponse: 'invalid-response',
-  WildcardOriginNotAllowed: 'wildcard-origin-with-credentials',
-  MissingAllowOriginHeader: 'missing-allow-origin',
-  MultipleAllowOriginValues: 'multiple-allow-origin-values',
-  InvalidAllowOriginValue: 'invalid-allow-origin-value',
-  AllowOriginMismatch: 'allow-origin-mismatch',
-  InvalidAllowCredentials: 'invalid-allow-credentials',
-};
-
-const PREFLIGHT_ID: Readonly<Record<PreflightError, string>> = {
-  PreflightDisallowedRedirect: 'preflight-redirect',
-  PreflightInvalidStatus: 'preflight-invalid-status',
-  PreflightWildcardOriginNotAllowed: 'preflight-wildcard-origin-with-credentials',
-  PreflightMissingAllowOriginHeader: 'preflight-missing-allow-origin',
-  PreflightMultipleAllowOriginValues: 'preflight-multiple-allow-origin-values',
-  PreflightInvalidAllowOriginValue: 'preflight-invalid-allow-origin-value',
-  PreflightAllowOriginMismatch: 'preflight-allow-origin-mismatch',
-  PreflightInvalidAllowCredentials: 'preflight-invalid-allow-credentials',
-  InvalidAllowMethodsPreflightResponse: 'invalid-allow-methods',
-  InvalidAllowHeadersPreflightResponse: 'invalid-allow-headers',
-  MethodDisallowedByPreflightResponse: 'method-not-allowed-by-preflight',
-  HeaderDisallowedByPreflightResponse: 'header-not-allowed-by-preflight',
-};
-
 /**
  * The values every finding quotes, for a URL and a credentials mode.
  * @see https://fetch.spec.whatwg.org/#concept-request-origin
@@ -83,7 +59,7 @@ function checkHit(ctx: ExchangeContext, f: CorsCheckFailure, url: UrlFacts | nul
     if (status !== undefined) p.status = status;
     return p;
   };
-  return { id: CHECK_ID[f.error], stage, failedParameter: f.failedParameter, params };
+  return { id: findingIdForChromeError(stage === 'preflight' ? `Preflight${f.error}` : f.error), stage, failedParameter: f.failedParameter, params };
 }
 
 /**
@@ -97,7 +73,7 @@ export function preflightHit(ctx: ExchangeContext, include: boolean): Hit | null
   const res = pf.response;
   const f = validatePreflightResponse(res, ctx.origin, include, ctx.preflightMethod, ctx.preflightHeaderNames);
   if (!f) return null;
-  let id = PREFLIGHT_ID[f.error];
+  let id = findingIdForChromeError(f.error);
   if (f.authorizationNotCoveredByWildcard) id = 'authorization-not-covered-by-wildcard';
   const params = (): FindingParams => {
     const p = baseParams(ctx, ctx.target, include);
@@ -115,9 +91,7 @@ export function preflightHit(ctx: ExchangeContext, include: boolean): Hit | null
     const location = getHeader(res.headers, 'location');
     if (location !== null) p.location = location;
     if (f.error === 'HeaderDisallowedByPreflightResponse') p.header = f.failedParameter;
-    if (f.methodCaseDiffersFromSpec) {
-      p.note = `Chrome upper-cases the method before comparing (the Fetch Standard compares \`${ctx.preflightMethod}\` byte for byte and would allow it), so list it as \`${ctx.preflightMethod.toUpperCase()}\`.`;
-    }
+    if (f.methodCaseDiffersFromSpec) p.methodCaseDiffersFromSpec = true;
     return p;
   };
   return { id, stage: 'preflight', failedParameter: f.failedParameter, params };

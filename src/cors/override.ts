@@ -9,6 +9,8 @@
  * a 404 preflight with fixed headers stays blocked, as PreflightInvalidStatus).
  * @see https://fetch.spec.whatwg.org/#http-cors-protocol
  */
+import { catalogueEntryOrNull } from './catalogue';
+import { findingProse } from './describe';
 import { getHeader, parseTokenList } from './header-list';
 import { isCorsSafelistedMethod, normalizeMethod } from './methods';
 import type { Credentials, Finding, Message, PreflightObserved, Redirect, Verdict } from './types';
@@ -164,13 +166,13 @@ function corsCheckLines(response: Message | null, origin: string, include: boole
  */
 export function planOverride(subject: OverrideSubject, expose: readonly string[] = []): OverrideAnswer {
   const errors = subject.findings.filter((f) => f.severity === 'error');
-  const serverFix = errors[0]?.fix ?? null;
+  const serverFix = errors[0] ? findingProse(errors[0]).fix : null;
   if (subject.verdict !== 'blocked' || errors.length === 0) {
     return { ok: false, reason: 'not-blocked', why: 'The browser did not block this exchange: there is nothing to override.', serverFix };
   }
   const cannot = (why: string): OverrideAnswer => ({ ok: false, reason: 'cannot', why: `A local override cannot fix this: ${why}. Fix it on the server.`, serverFix });
   for (const f of errors) {
-    if (!FIXABLE_BY_HEADERS.has(f.id)) return cannot(WHY_NOT[f.id] ?? `${f.title.charAt(0).toLowerCase()}${f.title.slice(1)} is not caused by a missing or wrong header`);
+    if (!FIXABLE_BY_HEADERS.has(f.id)) return cannot(WHY_NOT[f.id] ?? catalogueEntryOrNull(f.id)?.whyNotHeaders ?? `${f.id} is not caused by a missing or wrong header`);
     if (f.stage === 'redirect') return cannot('the failing response is a redirect, and the override covers direct answers only');
   }
   if (subject.redirects.length > 0) return cannot('the request was redirected, and the override covers direct answers only');

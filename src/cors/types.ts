@@ -19,6 +19,50 @@ export type Verdict = 'allowed' | 'blocked' | 'not-cors' | 'failed-before-cors' 
 export type RequestMode = 'cors' | 'no-cors' | 'navigate' | 'same-origin';
 export type PreflightObserved = 'sent' | 'cached' | 'missing';
 
+/**
+ * The values seen in one exchange, which the catalogue's templates quote. Data, not prose:
+ * each view (panel, HTML, Markdown) renders the entry's templates from them.
+ */
+export interface FindingValues {
+  /** The origin the browser sent and compared (`null` after a tainting redirect). */
+  origin: string;
+  /** The URL whose response is at fault. */
+  url: string;
+  /** Its path, as a server route ("/api/data"). */
+  path: string;
+  /** The request's method (normalized). */
+  method: string;
+  /** The credentials mode, as inferred. */
+  credentials: 'include' | 'omit-or-same-origin' | null;
+  /** The value of the header at fault as received; null when it was absent. */
+  received?: string | null;
+  /** `Access-Control-Allow-Credentials` as received. */
+  allowCredentials?: string | null;
+  /** The request header at fault. */
+  header?: string;
+  /** Every header name the preflight asked for (lower-case, sorted). */
+  requestedHeaders?: readonly string[];
+  allowMethods?: string | null;
+  allowHeaders?: string | null;
+  status?: number;
+  location?: string;
+  /** The browser's error string (`net::ERR_CONNECTION_REFUSED`). */
+  error?: string;
+  /** Where the browser stopped the exchange, when a rule's wording depends on it. */
+  stage?: Stage;
+  /** Chrome upper-cases the method before comparing it with Allow-Methods, unlike the spec. */
+  methodCaseDiffersFromSpec?: boolean;
+  /** The rule failed by the rules, but the browser let the request through. */
+  contradicted?: boolean;
+  /** The finding Chrome would report first if the request was made with credentials. */
+  alternativeWithCredentials?: string;
+}
+
+/**
+ * One broken rule, as data: which catalogue entry, where, Chrome's name for it, and the
+ * values seen. Titles, explanations and fixes are rendered from the catalogue
+ * (`describeFinding`), never stored.
+ */
 export interface Finding {
   /** Stable kebab-case id of the catalogue entry. */
   id: string;
@@ -28,13 +72,7 @@ export interface Finding {
   chromeCorsError: string | null;
   /** The header value or method at fault, as Chrome reports it in `failedParameter`. */
   failedParameter: string | null;
-  /** Fetch Standard URL with anchor. */
-  spec: string;
-  title: string;
-  /** Explanation naming the values seen. */
-  detail: string;
-  /** The smallest server-side change, as an exact header line where possible. */
-  fix: string;
+  values: FindingValues;
 }
 
 export interface Credentials {

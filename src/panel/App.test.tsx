@@ -52,18 +52,21 @@ describe('App', () => {
   it('renders hostile header values as text, never as HTML', async () => {
     const ex = exchange({
       url: 'http://127.0.0.1:9002/x?q=<b>bold</b>',
-      findings: [finding({ severity: 'warning', title: 'Title with <b>bold</b>', detail: XSS })],
+      findings: [finding({ severity: 'warning', id: 'allow-origin-without-vary', values: { origin: XSS, url: `http://127.0.0.1:9002/${XSS}`, path: `/${XSS}`, method: 'GET', credentials: null, received: XSS } })],
       response: { statusCode: 200, headers: [['x-evil', XSS], ['access-control-allow-origin', '*']] },
     });
     push(snapshot([ex]));
     expect(rows()).toHaveLength(1);
-    expect(rows()[0]!.textContent).toContain('Title with <b>bold</b>');
+    expect(rows()[0]!.textContent).toContain('Access-Control-Allow-Origin names the origin but Vary lacks Origin');
     click(rows()[0]!);
     const detail = byLabel('Exchange detail');
     expect(detail).toBeTruthy();
     const cell = detail.querySelector('[data-header="x-evil"] td')!;
     expect(cell.textContent).toContain(XSS);
-    expect(detail.querySelector('.finding-detail')!.textContent).toBe(XSS);
+    // The finding quotes the hostile values seen, as text, backticks and all.
+    const quoted = detail.querySelector('.finding-detail')!;
+    expect(quoted.textContent).toContain(XSS);
+    expect([...quoted.querySelectorAll('code')].some((c) => c.textContent!.includes(XSS))).toBe(true);
     expect(root.querySelector('img')).toBeNull();
     expect(root.querySelector('b')).toBeNull();
   });
@@ -86,12 +89,12 @@ describe('App', () => {
     expect(counter.textContent).toContain('1 blocked');
     expect(counter.textContent).toContain('3 dropped');
     const cells = [...rows()[1]!.querySelectorAll('[role=gridcell]')].map((c) => c.textContent);
-    expect(cells).toEqual(['/gin?s=custom-header 127.0.0.1:9002', 'PUT', 'CORS error', 'sent 204', 'blocked', 'Header x-custom-header not allowed by the preflight', expect.stringMatching(/^\d\d:\d\d:\d\d\.\d{3}$/)]);
+    expect(cells).toEqual(['/gin?s=custom-header 127.0.0.1:9002', 'PUT', 'CORS error', 'sent 204', 'blocked', 'Request header not listed in Access-Control-Allow-Headers', expect.stringMatching(/^\d\d:\d\d:\d\d\.\d{3}$/)]);
 
     click(rows()[1]!);
     const detail = byLabel('Exchange detail');
     expect(detail.textContent).toContain('HeaderDisallowedByPreflightResponse');
-    expect(detail.textContent).toContain('Access-Control-Allow-Headers: Content-Type, X-Custom-Header');
+    expect(detail.textContent).toContain('Access-Control-Allow-Headers: Content-Type, x-custom-header');
     expect(detail.textContent).toContain('no: stopped by its preflight');
     expect(detail.textContent).toContain('method PUT is not CORS-safelisted');
     const link = detail.querySelector<HTMLAnchorElement>('.finding a')!;
@@ -110,7 +113,7 @@ describe('App', () => {
     expect(window.__corsLensLastCopy).toBe(curlForPreflight(put));
     expect(document.body.dataset.lastCopy).toBe(curlForPreflight(put));
     await act(async () => byLabel('Copy fix').click());
-    expect(window.__corsLensLastCopy).toBe('Access-Control-Allow-Headers: Content-Type, X-Custom-Header');
+    expect(window.__corsLensLastCopy).toBe('Access-Control-Allow-Headers: Content-Type, x-custom-header');
   });
 
   it('filters by text and by toggles', () => {

@@ -1,3 +1,4 @@
+import { describeFinding } from '../cors/describe';
 import { useMemo, useState } from 'preact/hooks';
 import type { Exchange } from '../traffic/exchange';
 import { curlForPreflight, curlForRequest } from './curl';
@@ -21,8 +22,8 @@ interface Props {
 
 /** The first error finding's fix: the smallest change on the server. */
 export function fixOf(ex: Exchange): string | null {
-  const fix = ex.findings.find((f) => f.severity === 'error')?.fix;
-  return fix === undefined ? null : fixToCopy(fix);
+  const reason = ex.findings.find((f) => f.severity === 'error');
+  return reason === undefined ? null : fixToCopy(describeFinding(reason).fix);
 }
 
 /** The selected exchange: findings first (the answer), then the facts, then preflight and request side by side. */

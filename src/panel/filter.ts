@@ -1,3 +1,4 @@
+import { describeFinding, plainText } from '../cors/describe';
 import type { Exchange } from '../traffic/exchange';
 import type { Message } from '../cors/types';
 
@@ -37,7 +38,10 @@ export function haystackOf(ex: Exchange): string {
     messageText(ex.preflight.response, out);
     messageText(ex.preflight.finalResponse, out);
   }
-  for (const f of ex.findings) out.push(f.id, f.title, f.detail, f.fix, f.chromeCorsError ?? '', f.failedParameter ?? '');
+  for (const f of ex.findings) {
+    const t = describeFinding(f);
+    out.push(f.id, t.title, plainText(t.detail), plainText(t.fix), f.chromeCorsError ?? '', f.failedParameter ?? '');
+  }
   const text = out.join('\n').toLowerCase();
   haystacks.set(ex, text);
   return text;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { codeSpans, fixToCopy, expiryText, leadFinding, nameOf, preflightCell, rowOf, statusCell, timeCell } from './format';
+import { textRuns } from '../cors/describe';
+import { fixToCopy, expiryText, leadFinding, nameOf, preflightCell, rowOf, statusCell, timeCell } from './format';
 import { blockedPut, exchange, finding } from './testing';
 
 describe('row formatting', () => {
@@ -25,17 +26,17 @@ describe('row formatting', () => {
   });
 
   it('leads with the first error, else the first warning', () => {
-    const w = finding({ id: 'w', severity: 'warning', title: 'warn' });
-    const e = finding({ id: 'e', title: 'err' });
-    expect(leadFinding(exchange({ findings: [w, e] }))?.title).toBe('err');
-    expect(leadFinding(exchange({ findings: [w] }))?.title).toBe('warn');
+    const w = finding({ id: 'allow-origin-without-vary', severity: 'warning' });
+    const e = finding({ id: 'missing-allow-origin' });
+    expect(leadFinding(exchange({ findings: [w, e] }))?.id).toBe('missing-allow-origin');
+    expect(leadFinding(exchange({ findings: [w] }))?.id).toBe('allow-origin-without-vary');
   });
 
   it('formats a row and caches it per exchange object', () => {
     const ex = blockedPut({ startedAt: new Date(2024, 0, 2, 13, 5, 7, 9).getTime() });
     const r = rowOf(ex);
     expect(r).toMatchObject({ path: '/gin?s=custom-header', host: '127.0.0.1:9002', method: 'PUT', status: 'CORS error', preflight: 'sent 204', verdict: 'blocked', tone: 'blocked', time: '13:05:07.009' });
-    expect(r.finding).toBe('Header x-custom-header not allowed by the preflight');
+    expect(r.finding).toBe('Request header not listed in Access-Control-Allow-Headers');
     expect(rowOf(ex)).toBe(r);
     expect(rowOf(exchange({ findings: [finding({ severity: 'warning' })] })).tone).toBe('warning');
     expect(rowOf(exchange({ verdict: 'not-cors' })).verdict).toBe('not CORS');
@@ -48,16 +49,8 @@ describe('row formatting', () => {
     expect(expiryText(0, 3_000)).toBe('expired 3 s ago');
   });
 
-  it('splits `code` spans and copies the header line of a fix', () => {
-    expect(codeSpans('Add `A: b` to `OPTIONS`.')).toEqual([
-      { code: false, text: 'Add ' },
-      { code: true, text: 'A: b' },
-      { code: false, text: ' to ' },
-      { code: true, text: 'OPTIONS' },
-      { code: false, text: '.' },
-    ]);
-    expect(codeSpans('plain')).toEqual([{ code: false, text: 'plain' }]);
-    expect(fixToCopy('Add `Access-Control-Allow-Origin: http://a.test` to the response.')).toBe('Access-Control-Allow-Origin: http://a.test');
-    expect(fixToCopy('Access-Control-Allow-Origin: *')).toBe('Access-Control-Allow-Origin: *');
+  it('copies the header line of a fix, else the whole fix', () => {
+    expect(fixToCopy(textRuns('Add `Access-Control-Allow-Origin: http://a.test` to the response.'))).toBe('Access-Control-Allow-Origin: http://a.test');
+    expect(fixToCopy(textRuns('Answer with 204.'))).toBe('Answer with 204.');
   });
 });

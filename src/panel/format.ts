@@ -1,3 +1,4 @@
+import { describeFinding, plainText, type TextRun } from '../cors/describe';
 import type { Exchange } from '../traffic/exchange';
 import type { Finding } from '../cors/types';
 
@@ -68,6 +69,11 @@ export function leadFinding(ex: Exchange): Finding | undefined {
   return ex.findings.find((f) => f.severity === 'error') ?? ex.findings[0];
 }
 
+function leadTitle(ex: Exchange): string {
+  const f = leadFinding(ex);
+  return f ? describeFinding(f).title : '';
+}
+
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
 /** Local wall-clock time with milliseconds, like the Network panel's waterfall tooltips. */
@@ -98,7 +104,7 @@ export function rowOf(ex: Exchange): Row {
     status: statusCell(ex),
     preflight: preflightCell(ex),
     verdict: VERDICT_LABEL[ex.verdict] ?? ex.verdict,
-    finding: leadFinding(ex)?.title ?? '',
+    finding: leadTitle(ex),
     time: timeCell(ex.startedAt),
     tone: toneOf(ex),
   };
@@ -114,20 +120,7 @@ export function expiryText(expiresAt: number, now: number): string {
 }
 
 /** The catalogue writes header lines and values in `backticks`: split them out to show as code (still text). */
-export function codeSpans(text: string): Array<{ code: boolean; text: string }> {
-  const out: Array<{ code: boolean; text: string }> = [];
-  const re = /`([^`]+)`/g;
-  let last = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (m.index > last) out.push({ code: false, text: text.slice(last, m.index) });
-    out.push({ code: true, text: m[1]! });
-    last = m.index + m[0].length;
-  }
-  if (last < text.length) out.push({ code: false, text: text.slice(last) });
-  return out;
-}
-
 /** What "Copy fix" copies: the exact header line when the fix names one, else the whole fix. */
-export function fixToCopy(fix: string): string {
-  return codeSpans(fix).find((s) => s.code)?.text ?? fix;
+export function fixToCopy(fix: readonly TextRun[]): string {
+  return fix.find((r) => r.code)?.text ?? plainText(fix);
 }

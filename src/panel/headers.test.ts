@@ -12,14 +12,15 @@ describe('decisive headers', () => {
     expect(d.has('sec-fetch-mode')).toBe(false);
   });
 
-  it('does not take ordinary words for header names', () => {
+  it('takes the decisive headers from the catalogue entry, not from the words', () => {
     const ex = exchange({
-      request: { headers: [['accept', '*/*'], ['origin', 'http://a.test']] },
-      findings: [finding({ detail: 'The server did not accept the origin', fix: 'Vary: Origin' })],
+      request: { headers: [['accept', '*/*'], ['origin', 'http://a.test'], ['content-type', 'text/plain']] },
+      findings: [finding({ id: 'allow-origin-without-vary', severity: 'warning' })],
       response: { statusCode: 200, headers: [['vary', 'Accept-Encoding']] },
     });
     const d = decisiveHeaders(ex);
     expect(d.has('accept')).toBe(false);
+    expect(d.has('content-type')).toBe(false);
     expect(d.has('vary')).toBe(true);
   });
 

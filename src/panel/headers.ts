@@ -1,45 +1,26 @@
 import type { Exchange } from '../traffic/exchange';
-import type { HeaderList, Message } from '../cors/types';
+import { catalogueEntryOrNull } from '../cors/catalogue';
+import { corsUnsafeRequestHeaders } from '../cors/request-headers';
+import type { Message } from '../cors/types';
 
-/** Header names that are also ordinary words: finding text mentioning "accept" or "date" is not about them. */
-const WORDY = new Set(['accept', 'connection', 'date', 'expect', 'from', 'host', 'link', 'range', 'server', 'via', 'warning', 'age', 'allow', 'location', 'priority', 'te']);
 /** Always decisive for a CORS verdict when present. */
 const ALWAYS = ['origin', 'access-control-allow-origin'];
 
-function mentions(text: string, name: string): boolean {
-  let i = text.indexOf(name);
-  while (i !== -1) {
-    const before = text[i - 1];
-    const after = text[i + name.length];
-    if ((before === undefined || !/[a-z0-9-]/.test(before)) && (after === undefined || !/[a-z0-9-]/.test(after))) return true;
-    i = text.indexOf(name, i + 1);
-  }
-  return false;
-}
-
-function allHeaders(ex: Exchange): HeaderList {
-  const p = ex.preflight;
-  return [
-    ...ex.request.headers,
-    ...(ex.response?.headers ?? []),
-    ...(ex.finalResponse?.headers ?? []),
-    ...(p ? [...p.request.headers, ...(p.response?.headers ?? []), ...(p.finalResponse?.headers ?? [])] : []),
-  ];
-}
-
 /**
- * The headers that decided the verdict, to highlight: Origin and Access-Control-Allow-Origin,
- * every header a finding or a preflight reason names (Access-Control-Allow-Headers, Vary,
- * x-custom-header...), and the header a finding's failedParameter names.
+ * The headers that decided the verdict, to highlight, from the findings as data: Origin and
+ * Access-Control-Allow-Origin, the headers each finding's catalogue entry names as decisive,
+ * the header or method a finding's failedParameter names, and the request headers that made a
+ * preflight necessary (the engine's CORS-unsafe request-header names).
  */
 export function decisiveHeaders(ex: Exchange): Set<string> {
   const out = new Set<string>(ALWAYS);
-  const text = [...ex.findings.flatMap((f) => [f.title, f.detail, f.fix]), ...(ex.preflight?.reasons ?? [])].join('\n').toLowerCase();
-  const params = new Set(ex.findings.flatMap((f) => (f.failedParameter ? f.failedParameter.toLowerCase().split(/\s*,\s*/) : [])));
-  for (const [name] of allHeaders(ex)) {
-    if (out.has(name)) continue;
-    if (params.has(name) || (!WORDY.has(name) && mentions(text, name))) out.add(name);
+  for (const f of ex.findings) {
+    const entry = catalogueEntryOrNull(f.id);
+    if (entry) for (const name of [...entry.decisive.request, ...entry.decisive.response]) out.add(name);
+    if (f.values.header) out.add(f.values.header.toLowerCase());
+    if (f.failedParameter) for (const name of f.failedParameter.toLowerCase().split(/\s*,\s*/)) if (name) out.add(name);
   }
+  if (ex.preflight?.required) for (const u of corsUnsafeRequestHeaders(ex.request.headers)) out.add(u.name);
   if (ex.credentials.value === 'include') out.add('access-control-allow-credentials');
   // The preflight's question is decisive when its answer is: Allow-Headers answers Request-Headers.
   if (out.has('access-control-allow-headers')) out.add('access-control-request-headers');

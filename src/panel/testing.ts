@@ -1,6 +1,6 @@
 import type { Exchange } from '../traffic/exchange';
 import type { Finding } from '../cors/types';
-import type { SessionCounters, ToPanelMessage } from '../shared/protocol';
+import { PROTOCOL_VERSION, type SessionCounters, type ToPanelMessage } from '../shared/protocol';
 
 /** Builders for tests of the panel (not bundled: only tests import this file). */
 export function finding(over: Partial<Finding> = {}): Finding {
@@ -10,10 +10,7 @@ export function finding(over: Partial<Finding> = {}): Finding {
     stage: 'actual',
     chromeCorsError: 'MissingAllowOriginHeader',
     failedParameter: null,
-    spec: 'https://fetch.spec.whatwg.org/#concept-cors-check',
-    title: 'No Access-Control-Allow-Origin header',
-    detail: 'The response from http://127.0.0.1:9002 carried no Access-Control-Allow-Origin header.',
-    fix: 'Access-Control-Allow-Origin: http://127.0.0.1:9001',
+    values: { origin: 'http://127.0.0.1:9001', url: 'http://127.0.0.1:9002/api/thing', path: '/api/thing', method: 'GET', credentials: null },
     ...over,
   };
 }
@@ -69,14 +66,14 @@ export function blockedPut(over: Partial<Exchange> = {}): Exchange {
     verdict: 'blocked',
     findings: [
       finding({
-        id: 'header-disallowed-by-preflight',
+        id: 'header-not-allowed-by-preflight',
         stage: 'preflight',
         chromeCorsError: 'HeaderDisallowedByPreflightResponse',
         failedParameter: 'x-custom-header',
-        spec: 'https://fetch.spec.whatwg.org/#cors-preflight-fetch-0',
-        title: 'Header x-custom-header not allowed by the preflight',
-        detail: 'Access-Control-Allow-Headers was "Content-Type", which does not list x-custom-header.',
-        fix: 'Access-Control-Allow-Headers: Content-Type, X-Custom-Header',
+        values: {
+          origin: 'http://127.0.0.1:9001', url: 'http://127.0.0.1:9002/gin?s=custom-header', path: '/gin', method: 'PUT', credentials: null,
+          received: null, allowHeaders: 'Content-Type', header: 'x-custom-header', requestedHeaders: ['x-custom-header'],
+        },
       }),
     ],
     ...over,
@@ -86,5 +83,5 @@ export function blockedPut(over: Partial<Exchange> = {}): Exchange {
 export const counters = (captured = 0, dropped = 0): SessionCounters => ({ captured, dropped, skipped: {} });
 
 export function snapshot(exchanges: Exchange[], over: Partial<Extract<ToPanelMessage, { type: 'snapshot' }>> = {}): ToPanelMessage {
-  return { type: 'snapshot', protocol: 1, tabId: 7, exchanges, counters: counters(exchanges.length), preserveLog: false, capturing: true, ...over };
+  return { type: 'snapshot', protocol: PROTOCOL_VERSION, tabId: 7, exchanges, counters: counters(exchanges.length), preserveLog: false, capturing: true, ...over };
 }

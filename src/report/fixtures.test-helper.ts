@@ -1,16 +1,20 @@
-import type { Finding } from '../cors/types';
+import type { Finding, FindingValues } from '../cors/types';
 import type { Exchange } from '../traffic/exchange';
 
 /** Hand-built exchanges, one per shape the report must carry. Shared by the report tests. */
 
 const APP = 'https://app.example';
 const API = 'https://api.example';
-const SPEC = 'https://fetch.spec.whatwg.org/';
 const T0 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 
 export const EXPORTED_AT = '2026-01-01T00:05:00.000Z';
 export const SESSION_COOKIE = 'session=3f9a1c2b7d8e4f60a1b2c3d4e5f6a7b8';
 export const BEARER = 'Bearer eyJhbGciOiJIUzI1NiJ9.payload.signature';
+
+/** The values every finding quotes, for a request from APP to `url`. */
+export function seen(url: string, method = 'GET', over: Partial<FindingValues> = {}): FindingValues {
+  return { origin: APP, url, path: new URL(url).pathname, method, credentials: null, ...over };
+}
 
 function finding(over: Partial<Finding> & Pick<Finding, 'id'>): Finding {
   return {
@@ -18,10 +22,7 @@ function finding(over: Partial<Finding> & Pick<Finding, 'id'>): Finding {
     stage: 'actual',
     chromeCorsError: null,
     failedParameter: null,
-    spec: `${SPEC}#concept-cors-check`,
-    title: 'Title',
-    detail: 'Detail.',
-    fix: 'Fix.',
+    values: seen(`${API}/items`),
     ...over,
   };
 }
@@ -70,10 +71,7 @@ export const blockedByPreflight: Exchange = base('1', {
       id: 'preflight-missing-allow-origin',
       stage: 'preflight',
       chromeCorsError: 'PreflightMissingAllowOriginHeader',
-      spec: `${SPEC}#cors-preflight-fetch-0`,
-      title: 'The preflight response has no Access-Control-Allow-Origin header',
-      detail: `The OPTIONS response from ${API} (204) carries no Access-Control-Allow-Origin, so the PUT was never sent.`,
-      fix: `Access-Control-Allow-Origin: ${APP}`,
+      values: seen(`${API}/items/1`, 'PUT', { credentials: 'include', received: null, status: 204, requestedHeaders: ['x-api-key'] }),
     }),
   ],
 });
@@ -82,11 +80,9 @@ export const blockedByPreflight: Exchange = base('1', {
 export const allowedWithWarning: Exchange = base('2', {
   findings: [
     finding({
-      id: 'reflected-origin-without-vary',
+      id: 'allow-origin-without-vary',
       severity: 'warning',
-      title: 'Access-Control-Allow-Origin echoes the origin without Vary: Origin',
-      detail: `The response allows ${APP} by echoing it, but does not send Vary: Origin; a shared cache may serve it to another origin.`,
-      fix: 'Vary: Origin',
+      values: seen(`${API}/items/2`, 'GET', { received: APP }),
     }),
   ],
 });
@@ -117,9 +113,7 @@ export const redirected: Exchange = base('4', {
     finding({
       id: 'missing-allow-origin',
       chromeCorsError: 'MissingAllowOriginHeader',
-      title: 'The response has no Access-Control-Allow-Origin header',
-      detail: 'After the redirect to https://cdn.example, the response carries no Access-Control-Allow-Origin.',
-      fix: `Access-Control-Allow-Origin: ${APP}`,
+      values: seen('https://cdn.example/new', 'GET', { received: null, status: 200 }),
     }),
   ],
 });
@@ -169,12 +163,10 @@ export const wildcardWithCredentials: Exchange = base('7', {
       id: 'wildcard-origin-with-credentials',
       chromeCorsError: 'WildcardOriginNotAllowed',
       failedParameter: '*',
-      title: 'Access-Control-Allow-Origin: * cannot be used with credentials',
-      detail: `The request carried ${BEARER}, so * is not enough.`,
-      fix: `Access-Control-Allow-Origin: ${APP}\nAccess-Control-Allow-Credentials: true`,
-      spec: `${SPEC}#cors-protocol-and-credentials`,
+      // A value quoted from the exchange that is also a secret: redaction must reach it.
+      values: seen(`${API}/items/7`, 'GET', { credentials: 'include', received: '*', header: BEARER }),
     }),
-    finding({ id: 'null-origin-allowed', severity: 'warning', title: 'null is allowed as an origin', chromeCorsError: null }),
+    finding({ id: 'null-origin-allowed', severity: 'warning', chromeCorsError: null }),
   ],
 });
 
@@ -225,11 +217,10 @@ export const hostile: Exchange = base('9', {
       id: 'allow-origin-mismatch',
       chromeCorsError: HOSTILE[4]!,
       failedParameter: HOSTILE[1]!,
-      spec: 'javascript:alert(1)',
-      title: HOSTILE[0]!,
-      detail: HOSTILE.join(' '),
-      fix: HOSTILE[5]!,
+      values: { origin: HOSTILE[2]!, url: HOSTILE.join(' '), path: HOSTILE[0]!, method: HOSTILE[5]!, credentials: null, received: HOSTILE[4]!, header: HOSTILE[8]! },
     }),
+    // An id this version does not know (a report from a newer CORS Lens): shown by its id.
+    finding({ id: 'script-alert-1', chromeCorsError: HOSTILE[0]!, values: seen(`${API}/x`) }),
   ],
 });
 

@@ -70,12 +70,12 @@ describe('renderHtml', () => {
     const blocked = doc.querySelectorAll('#blocked article.exchange');
     expect(blocked.length).toBe(3);
     const first = blocked[0]!.textContent!;
-    expect(first).toContain('The preflight response has no Access-Control-Allow-Origin header');
+    expect(first).toContain('Preflight: no Access-Control-Allow-Origin header');
     expect(first).toContain('PreflightMissingAllowOriginHeader');
     expect(first).toContain('Access-Control-Allow-Origin: https://app.example'); // the fix
     expect(first).toContain('access-control-request-method'); // preflight request headers
     expect(first).toContain('allow'); // preflight response headers
-    expect(blocked[0]!.querySelector('a')!.getAttribute('href')).toBe('https://fetch.spec.whatwg.org/#cors-preflight-fetch-0');
+    expect(blocked[0]!.querySelector('a')!.getAttribute('href')).toBe('https://fetch.spec.whatwg.org/#concept-cors-check');
     expect(doc.querySelectorAll('#other details.exchange').length).toBe(5);
     expect(doc.querySelectorAll('#blocked details').length).toBe(0);
     // The overridden response is shown as well as the one received.

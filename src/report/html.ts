@@ -1,3 +1,4 @@
+import { describeFinding, type TextRun } from '../cors/describe';
 import type { Finding, HeaderList, Message } from '../cors/types';
 import type { Exchange } from '../traffic/exchange';
 import { credentialsText, hasPreflightMessages, httpUrl, isoTime, partition, reasonOf, statusText, verdictLabel, visibleControls } from './format';
@@ -30,6 +31,11 @@ function val(text: string): string {
 /** Prose (a finding's detail or fix): escaped, line breaks kept (the CSS keeps them). */
 function prose(text: string): string {
   return esc(visibleControls(text, true));
+}
+
+/** Rendered runs: code runs as <code>, every run escaped. */
+function runs(rs: readonly TextRun[]): string {
+  return rs.map((r) => (r.code ? `<code>${prose(r.text)}</code>` : prose(r.text))).join('');
 }
 
 function link(url: string, label: string): string {
@@ -114,15 +120,16 @@ function messagePair(title: string, requestLine: string, request: Message, respo
 }
 
 function findingBlock(f: Finding): string {
+  const t = describeFinding(f);
   const chrome = f.chromeCorsError ? ` · Chrome: <code>${val(f.chromeCorsError)}</code>` : '';
   const param = f.failedParameter !== null ? ` · failed parameter: <code>${val(f.failedParameter)}</code>` : '';
   return (
     `<section class="finding s-${f.severity === 'error' ? 'error' : 'warning'}">` +
-    `<h4><span class="badge s-${f.severity === 'error' ? 'error' : 'warning'}">${esc(f.severity)}</span> ${esc(f.title)}</h4>` +
+    `<h4><span class="badge s-${f.severity === 'error' ? 'error' : 'warning'}">${esc(f.severity)}</span> ${esc(t.title)}</h4>` +
     `<div class="mono">${val(f.id)} · ${esc(f.stage)} stage${chrome}${param}</div>` +
-    `<p>${prose(f.detail)}</p>` +
-    `<p><strong>Fix:</strong></p><div class="fix">${prose(f.fix)}</div>` +
-    `<p>Spec: ${link(f.spec, f.spec)}</p>` +
+    `<p>${runs(t.detail)}</p>` +
+    `<p><strong>Fix:</strong></p><div class="fix">${runs(t.fix)}</div>` +
+    (t.spec ? `<p>Spec: ${link(t.spec, t.spec)}</p>` : '') +
     '</section>'
   );
 }
@@ -234,7 +241,7 @@ export function renderHtml(report: SessionReport): string {
   if (other.length === 0) out.push('<p class="empty">None.</p>');
   for (const ex of other) {
     const first = ex.findings[0];
-    const note = first ? ` · ${esc(first.title)}` : '';
+    const note = first ? ` · ${esc(describeFinding(first).title)}` : '';
     out.push(
       `<details class="exchange"><summary>${exchangeTitle(ex)} · <span class="mono">${val(statusText(ex))}</span>${note}</summary>`,
       `<div class="body">${exchangeBody(ex)}</div></details>`,

@@ -1,5 +1,6 @@
-import type { Credentials, Finding, HeaderList, Message, Redirect } from '../cors/types';
+import type { Credentials, HeaderList, Message, Redirect } from '../cors/types';
 import type { Exchange } from '../traffic/exchange';
+import { findingV1, findingV2, upgradeV1Findings, type Readers } from './import-finding';
 import { REPORT_SCHEMA, REPORT_VERSION, type SessionReport } from './schema';
 
 /**
@@ -7,7 +8,7 @@ import { REPORT_SCHEMA, REPORT_VERSION, type SessionReport } from './schema';
  *
  * Hand-written on purpose: Ajv compiles validators with `new Function`, which the
  * extension's CSP (MV3: no `unsafe-eval`) forbids. The tests hold this reader and
- * `schema/cors-lens-session.v1.schema.json` to the same answers.
+ * `schema/cors-lens-session.v2.schema.json` (and version 1 files to v1's schema) to the same answers.
  *
  * The reader is tolerant of fields it does not know (a later 1.x may add some) and drops
  * them: what it returns is rebuilt from the known fields only, so the panel never sees
@@ -19,9 +20,6 @@ const VERDICTS = ['allowed', 'blocked', 'not-cors', 'failed-before-cors', 'unkno
 const MODES = ['cors', 'no-cors', 'navigate', 'same-origin'] as const;
 const CREDENTIALS = ['include', 'omit-or-same-origin'] as const;
 const OBSERVED = ['sent', 'cached', 'missing'] as const;
-const SEVERITIES = ['error', 'warning'] as const;
-const STAGES = ['preflight', 'actual', 'redirect'] as const;
-const FINDING_ID = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
 /** Thrown inside the reader only; `parseReport` turns it into `{ ok: false }`. */
 class Invalid {
@@ -155,27 +153,13 @@ function preflight(v: unknown, path: string): Exchange['preflight'] {
   return p;
 }
 
-function finding(v: unknown, path: string): Finding {
-  const o = obj(v, path);
-  const id = str(o.id, `${path}.id`);
-  if (!FINDING_ID.test(id)) fail(`${path}.id`, 'a kebab-case id', id);
-  const spec = str(o.spec, `${path}.spec`);
-  if (!/^https?:\/\//i.test(spec)) fail(`${path}.spec`, 'an http(s) URL', spec);
-  return {
-    id,
-    severity: oneOf(o.severity, SEVERITIES, `${path}.severity`),
-    stage: oneOf(o.stage, STAGES, `${path}.stage`),
-    chromeCorsError: strOrNull(o.chromeCorsError, `${path}.chromeCorsError`),
-    failedParameter: strOrNull(o.failedParameter, `${path}.failedParameter`),
-    spec,
-    title: str(o.title, `${path}.title`),
-    detail: str(o.detail, `${path}.detail`),
-    fix: str(o.fix, `${path}.fix`),
-  };
-}
+const READERS: Readers = { obj, str, strOrNull, bool, int, arr, oneOf, oneOfOrNull, fail };
 
-/** One exchange of a report, checked field by field against schema version 1. */
-export function parseExchange(v: unknown, path = 'exchange'): Exchange {
+/**
+ * One exchange of a report, checked field by field against its schema version: a version 1
+ * exchange's findings are analysed again into data (see import-finding.ts).
+ */
+function parseExchange(v: unknown, path = 'exchange', version: number = REPORT_VERSION): Exchange {
   const o = obj(v, path);
   const ex: Exchange = {
     id: str(o.id, `${path}.id`),
@@ -193,9 +177,12 @@ export function parseExchange(v: unknown, path = 'exchange'): Exchange {
     error: strOrNull(o.error, `${path}.error`),
     reachedServer: bool(o.reachedServer, `${path}.reachedServer`),
     verdict: oneOf(o.verdict, VERDICTS, `${path}.verdict`),
-    findings: arr(o.findings, `${path}.findings`).map((f, i) => finding(f, `${path}.findings[${i}]`)),
+    findings: [],
   };
   if (o.finalResponse !== undefined) ex.finalResponse = message(o.finalResponse, `${path}.finalResponse`);
+  const findings = arr(o.findings, `${path}.findings`);
+  if (version === 1) ex.findings = upgradeV1Findings(ex, findings.map((f, i) => findingV1(READERS, f, `${path}.findings[${i}]`)));
+  else ex.findings = findings.map((f, i) => findingV2(READERS, f, `${path}.findings[${i}]`));
   return ex;
 }
 
@@ -206,10 +193,10 @@ function checkKind(o: Obj): void {
   }
   const v = o.version;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) {
-    throw new Invalid('', `unsupported report version ${describe(v)} (this CORS Lens reads version ${REPORT_VERSION})`);
+    throw new Invalid('', `unsupported report version ${describe(v)} (this CORS Lens reads versions 1 to ${REPORT_VERSION})`);
   }
   if (v > REPORT_VERSION) {
-    throw new Invalid('', `this report was made by a newer CORS Lens (report version ${v}; this one reads version ${REPORT_VERSION}): update CORS Lens to open it`);
+    throw new Invalid('', `this report was made by a newer CORS Lens (report version ${v}; this one reads versions 1 to ${REPORT_VERSION}): update CORS Lens to open it`);
   }
 }
 
@@ -229,14 +216,14 @@ function report(v: unknown): SessionReport {
     browser: str(o.browser, 'browser'),
     tab: { id: int(tab.id, 'tab.id'), url: str(tab.url, 'tab.url'), origin: strOrNull(tab.origin, 'tab.origin') },
     redacted: arr(o.redacted, 'redacted').map((n, i) => str(n, `redacted[${i}]`)),
-    exchanges: arr(o.exchanges, 'exchanges').map((e, i) => parseExchange(e, `exchanges[${i}]`)),
+    exchanges: arr(o.exchanges, 'exchanges').map((e, i) => parseExchange(e, `exchanges[${i}]`, o.version as number)),
   };
 }
 
 /**
  * Reads a `cors-lens/session` report. Refuses, with a one-line message: text that is not JSON,
  * JSON that is not a CORS Lens session report, a report from a newer CORS Lens, and a report
- * whose exchanges are not shaped as version 1 says. Never throws.
+ * whose exchanges are not shaped as their version says. Never throws.
  */
 export function parseReport(text: string): ParseResult {
   if (typeof text !== 'string') return { ok: false, error: 'Cannot read the report: expected text.' };

@@ -6,9 +6,9 @@ import { renderHtml } from './html';
 import { DEFAULT_REDACTED } from './redact';
 
 describe('buildReport', () => {
-  it('makes a schema version 1 report of the tab', () => {
+  it('makes a schema version 2 report of the tab', () => {
     const r = buildReport({ exchanges: realisticExchanges, tab: { id: 5, url: 'https://app.example:8443/p?q' }, browser: 'UA', exportedAt: EXPORTED_AT, redact: DEFAULT_REDACTED });
-    expect(r).toMatchObject({ schema: 'cors-lens/session', version: 1, exportedAt: EXPORTED_AT, browser: 'UA' });
+    expect(r).toMatchObject({ schema: 'cors-lens/session', version: 2, exportedAt: EXPORTED_AT, browser: 'UA' });
     expect(r.tab).toEqual({ id: 5, url: 'https://app.example:8443/p?q', origin: 'https://app.example:8443' });
     expect(r.exchanges.map((e) => e.id)).toEqual(realisticExchanges.map((e) => e.id));
   });

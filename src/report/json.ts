@@ -12,7 +12,7 @@ export interface ReportInput {
   redact: readonly string[];
 }
 
-/** The session report, schema `cors-lens/session` version 1. */
+/** The session report, schema `cors-lens/session` version 2. */
 export function buildReport(input: ReportInput): SessionReport {
   const names = new Set(input.redact.map((n) => n.toLowerCase()));
   let origin: string | null = null;

@@ -89,12 +89,12 @@ describe('renderMarkdown', () => {
     expect(md.indexOf('## Summary')).toBeLessThan(md.indexOf('## Blocked (3)'));
     expect(md.indexOf('## Blocked (3)')).toBeLessThan(md.indexOf('## Other exchanges (5)'));
     expect(md).toContain('| Blocked | 3 |');
-    expect(md).toContain('| The preflight response has no Access\\-Control\\-Allow\\-Origin header'.replace(/\\-/g, '-'));
+    expect(md).toContain('| Preflight: no Access-Control-Allow-Origin header');
     expect(md).toContain('`PreflightMissingAllowOriginHeader`');
     expect(md).toContain('| `https://app.example` | `https://api.example` | 6 | 3 |');
     expect(md.match(/<details>/g)?.length).toBe(5);
     expect(md.match(/<\/details>/g)?.length).toBe(5);
-    expect(md).toContain('- Spec: <https://fetch.spec.whatwg.org/#cors-preflight-fetch-0>');
+    expect(md).toContain('- Spec: <https://fetch.spec.whatwg.org/#concept-cors-check>');
   });
 
   it('keeps every table intact and every fence closed', () => {
@@ -115,7 +115,7 @@ describe('exchangeMarkdown', () => {
   it('gives one exchange: finding, fix, preflight and request headers, one header per line', () => {
     const md = exchangeMarkdown(blockedByPreflight);
     expect(md.startsWith('### Blocked: `PUT` `https://api.example/items/1`\n')).toBe(true);
-    expect(md).toContain('**Error: The preflight response has no Access\\-Control\\-Allow\\-Origin header**'.replace(/\\-/g, '-'));
+    expect(md).toContain('**Error: Preflight: no Access-Control-Allow-Origin header**');
     expect(md).toContain('Chrome: `PreflightMissingAllowOriginHeader`');
     const { blocks } = outsideFences(md);
     expect(blocks[0]).toEqual([
@@ -178,8 +178,11 @@ describe('Markdown with hostile values', () => {
     expect(md).toContain('ünïcödé 🚀 日本語');
   });
 
-  it('does not link a non-http spec', () => {
-    expect(one).toContain('- Spec: `javascript:alert(1)`');
+  it('shows a finding id it does not know as text, with no spec link', () => {
+    expect(one).toContain('**Error: script-alert-1**');
+    const block = one.slice(one.indexOf('**Error: script-alert-1**')).split('\n\n**')[0]!.split('\n\n').slice(0, 2).join('\n\n');
+    expect(block).toContain('id `script-alert-1`');
+    expect(block).not.toContain('- Spec:');
   });
 });
 

@@ -1,3 +1,4 @@
+import { describeFinding, type TextRun } from '../cors/describe';
 import type { Finding, HeaderList, Message } from '../cors/types';
 import type { Exchange } from '../traffic/exchange';
 import { credentialsText, hasPreflightMessages, httpUrl, isoTime, partition, statusText, verdictLabel, visibleControls } from './format';
@@ -81,17 +82,23 @@ function specLink(spec: string): string {
   return href ? `<${href}>` : mdCode(spec);
 }
 
+/** Rendered runs: code runs as code spans, the rest as escaped text. */
+function mdRuns(rs: readonly TextRun[]): string {
+  return rs.map((r) => (r.code ? mdCode(r.text) : mdText(r.text))).join('');
+}
+
 function findingMarkdown(f: Finding): string {
+  const t = describeFinding(f);
   const facts = [`${f.stage} stage`, `id ${mdCode(f.id)}`];
   if (f.chromeCorsError) facts.unshift(`Chrome: ${mdCode(f.chromeCorsError)}`);
   if (f.failedParameter !== null) facts.push(`failed parameter: ${mdCode(f.failedParameter)}`);
   return [
-    `**${f.severity === 'error' ? 'Error' : 'Warning'}: ${mdText(f.title, 'space')}**`,
+    `**${f.severity === 'error' ? 'Error' : 'Warning'}: ${mdText(t.title, 'space')}**`,
     '',
     `- ${facts.join(' · ')}`,
-    `- ${mdText(f.detail)}`,
-    `- Fix: ${mdText(f.fix)}`,
-    `- Spec: ${specLink(f.spec)}`,
+    `- ${mdRuns(t.detail)}`,
+    `- Fix: ${mdRuns(t.fix)}`,
+    ...(t.spec ? [`- Spec: ${specLink(t.spec)}`] : []),
   ].join('\n');
 }
 

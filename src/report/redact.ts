@@ -54,14 +54,25 @@ function scrub(text: string, secrets: readonly string[]): string {
   return out;
 }
 
-/** A finding "names the values seen": if one of them is a redacted value, it goes too. */
+function scrubValue<T>(v: T, secrets: readonly string[]): T {
+  if (typeof v === 'string') return scrub(v, secrets) as T;
+  if (Array.isArray(v)) {
+    const out = v.map((x) => scrubValue(x, secrets));
+    return (out.some((x, i) => x !== v[i]) ? out : v) as T;
+  }
+  return v;
+}
+
+/** A finding carries the values seen: if one of them holds a redacted value, it goes too. */
 function scrubFinding(f: Finding, secrets: readonly string[]): Finding {
-  const detail = scrub(f.detail, secrets);
-  const fix = scrub(f.fix, secrets);
-  const title = scrub(f.title, secrets);
+  let values: Record<string, unknown> | null = null;
+  for (const [k, v] of Object.entries(f.values)) {
+    const w = scrubValue(v, secrets);
+    if (w !== v) (values ??= { ...f.values })[k] = w;
+  }
   const failedParameter = f.failedParameter === null ? null : scrub(f.failedParameter, secrets);
-  if (detail === f.detail && fix === f.fix && title === f.title && failedParameter === f.failedParameter) return f;
-  return { ...f, detail, fix, title, failedParameter };
+  if (values === null && failedParameter === f.failedParameter) return f;
+  return { ...f, failedParameter, values: (values ?? f.values) as Finding['values'] };
 }
 
 /** A copy of the exchange with the values of the named headers replaced; the original is untouched. */

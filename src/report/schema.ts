@@ -1,9 +1,10 @@
 import type { Exchange } from '../traffic/exchange';
 
 export const REPORT_SCHEMA = 'cors-lens/session';
-export const REPORT_VERSION = 1;
+/** Version 2: findings are data (id and values), rendered from the catalogue. Version 1 files still open. */
+export const REPORT_VERSION = 2;
 
-/** The session report, schema version 1 (docs/report.md). */
+/** The session report, schema version 2 (docs/report.md). */
 export interface SessionReport {
   schema: typeof REPORT_SCHEMA;
   version: typeof REPORT_VERSION;

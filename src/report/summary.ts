@@ -1,3 +1,4 @@
+import { describeFinding } from '../cors/describe';
 import type { Severity, Verdict } from '../cors/types';
 import type { Exchange } from '../traffic/exchange';
 
@@ -63,7 +64,7 @@ export function summarize(exchanges: readonly Exchange[]): ReportSummary {
       seen.add(f.id);
       const c = findings.get(f.id);
       if (c) c.exchanges++;
-      else findings.set(f.id, { id: f.id, title: f.title, severity: f.severity, chromeCorsError: f.chromeCorsError, exchanges: 1 });
+      else findings.set(f.id, { id: f.id, title: describeFinding(f).title, severity: f.severity, chromeCorsError: f.chromeCorsError, exchanges: 1 });
     }
     const target = originOf(ex.url);
     const key = JSON.stringify([ex.initiatorOrigin, target]);

@@ -4,7 +4,7 @@ import type { OverridePlan } from '../cors/override';
 import type { ExportedFile, ExportFormat } from '../report/export';
 
 /** Bump whenever a backwards-breaking change is made to any message below. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Port names say who connected and for which tab: `cors-lens/devtools:12`, `cors-lens/panel:12`. */
 export type PortRole = 'devtools' | 'panel';

@@ -1,6 +1,6 @@
 import type { Credentials, Finding, Message, PreflightObserved, Redirect, RequestMode, Verdict } from '../cors/types';
 
-/** One cross-origin exchange, exactly as the session report (schema version 1) carries it. */
+/** One cross-origin exchange, exactly as the session report (schema version 2) carries it. */
 export interface Exchange {
   id: string;
   /** ms since epoch */

@@ -9,6 +9,7 @@ import { launch, waitFor, type Launched, exportReport } from './browser';
 import type { SessionReport } from '../../src/report/schema';
 import type { Exchange } from '../../src/traffic/exchange';
 import { fixToCopy } from '../../src/panel/format';
+import { describeFinding, plainText } from '../../src/cors/describe';
 
 /**
  * The CORS panel where users see it: DevTools (opened by --auto-open-devtools-for-tabs) on the lab
@@ -143,11 +144,12 @@ describe('the CORS panel inside the real DevTools', () => {
     const first = ex!.findings.find((f) => f.severity === 'error')!;
     // Chrome's own name for this block (lab/scenarios.mjs, checked against Chromium by lab/oracle.mjs).
     expect(first.chromeCorsError).toBe('HeaderDisallowedByPreflightResponse');
-    expect(detail).toContain(first.title);
+    const words = describeFinding(first);
+    expect(detail).toContain(words.title);
     expect(detail).toContain('HeaderDisallowedByPreflightResponse');
-    expect(detail).toContain(first.fix.replace(/`/g, '')); // `code` spans are shown as <code>
+    expect(detail).toContain(plainText(words.fix)); // code runs are shown as <code>
     await inPanel(`document.querySelector('[aria-label="Copy fix"]').click(); await new Promise((r) => setTimeout(r, 100));`);
-    expect(await inPanel<string>(`return window.__corsLensLastCopy;`)).toBe(fixToCopy(first.fix));
+    expect(await inPanel<string>(`return window.__corsLensLastCopy;`)).toBe(fixToCopy(words.fix));
     const decisive = await inPanel<string[]>(`return [...document.querySelectorAll('tr.decisive')].map((r) => r.dataset.header);`);
     expect(decisive).toEqual(expect.arrayContaining(['origin', 'access-control-allow-origin']));
     // Keyboard: Escape closes the detail.

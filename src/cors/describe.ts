@@ -1,0 +1,98 @@
+/**
+ * Renders a finding (data) into words: the catalogue entry's title, and its detail and
+ * fix templates filled with the values seen. Every view renders through here; none
+ * stores or parses the prose.
+ */
+import { catalogueEntryOrNull } from './catalogue';
+import type { Finding, FindingValues } from './types';
+
+/** A run of rendered text; `code` runs are header lines, values and names, shown as code. */
+export interface TextRun {
+  text: string;
+  code: boolean;
+}
+
+export interface FindingText {
+  title: string;
+  detail: TextRun[];
+  fix: TextRun[];
+  /** Fetch Standard URL with anchor ('' for an id this version does not know). */
+  spec: string;
+}
+
+/**
+ * The templates mark code with backticks. A value seen on the wire may hold backticks too:
+ * it is guarded (each backtick swapped for a private-use character) before it is quoted, so
+ * it can never open or close a code run, and restored inside the run it lands in.
+ */
+const GUARD = '\uE000';
+
+function guardValue<T>(v: T): T {
+  if (typeof v === 'string') return v.replaceAll('`', GUARD) as T;
+  if (Array.isArray(v)) return v.map((x) => guardValue(x)) as T;
+  return v;
+}
+
+function guarded(values: FindingValues): FindingValues {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(values)) out[k] = guardValue(v);
+  return out as unknown as FindingValues;
+}
+
+/** Template text → runs: backticks delimit code; guarded backticks come back as text. */
+export function textRuns(template: string): TextRun[] {
+  const out: TextRun[] = [];
+  const parts = template.split('`');
+  parts.forEach((part, i) => {
+    if (part === '') return;
+    out.push({ text: part.replaceAll(GUARD, '`'), code: i % 2 === 1 });
+  });
+  return out;
+}
+
+/** Runs as one line of plain text (code runs without their marks): for search and titles. */
+export function plainText(runs: readonly TextRun[]): string {
+  return runs.map((r) => r.text).join('');
+}
+
+const CONTRADICTED =
+  'Chrome did not block this request, so this rule did not apply as evaluated here (the request may not have been a CORS request, or the browser differs). By the rules: ';
+
+const cache = new WeakMap<Finding, FindingText>();
+
+/**
+ * The words for one finding. Unknown ids (a report from a newer CORS Lens) render as their id.
+ * @see https://fetch.spec.whatwg.org/#http-cors-protocol
+ */
+export function describeFinding(f: Finding): FindingText {
+  const hit = cache.get(f);
+  if (hit) return hit;
+  const entry = catalogueEntryOrNull(f.id);
+  let text: FindingText;
+  if (!entry) {
+    text = { title: f.id, detail: [], fix: [], spec: '' };
+  } else {
+    const v = guarded(f.values);
+    let detail = entry.detail(v);
+    if (f.values.contradicted) detail = CONTRADICTED + detail;
+    const alt = f.values.alternativeWithCredentials ? catalogueEntryOrNull(f.values.alternativeWithCredentials) : null;
+    if (alt) detail += ` (If the request was made with credentials: 'include', Chrome reports ${alt.chromeCorsError ?? alt.id} first: ${alt.title}.)`;
+    text = { title: entry.title, detail: textRuns(detail), fix: textRuns(entry.fix(v)), spec: entry.spec };
+  }
+  cache.set(f, text);
+  return text;
+}
+
+/** Runs with code marked by backticks again: the catalogue's own notation, for plain-text outputs. */
+export function markedText(runs: readonly TextRun[]): string {
+  return runs.map((r) => (r.code ? `\`${r.text}\`` : r.text)).join('');
+}
+
+/**
+ * A finding's words as three strings, code marked with backticks.
+ * @see https://fetch.spec.whatwg.org/#http-cors-protocol
+ */
+export function findingProse(f: Finding): { title: string; detail: string; fix: string } {
+  const t = describeFinding(f);
+  return { title: t.title, detail: markedText(t.detail), fix: markedText(t.fix) };
+}
