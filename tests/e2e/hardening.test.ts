@@ -99,6 +99,22 @@ describe('hardening, in the built extension', () => {
   });
 });
 
+describe('declarativeNetRequestWithHostAccess', () => {
+  it('would remove no install warning: Chrome gives both manifests the same warnings, so the permission stays', async () => {
+    const m = JSON.parse(readFileSync(join(DIST, 'manifest.json'), 'utf8')) as { permissions: string[]; host_permissions: string[]; devtools_page?: string };
+    const warnings = (manifest: object) => l.automation.evaluate((text) => chrome.management.getPermissionWarningsByManifest(text), JSON.stringify(manifest));
+    const swapped = { ...m, permissions: m.permissions.map((x) => (x === 'declarativeNetRequest' ? 'declarativeNetRequestWithHostAccess' : x)) };
+    const shipped = await warnings(m);
+    expect(m.permissions).toContain('declarativeNetRequest');
+    expect(shipped).toEqual(['Read and change all your data on all websites']);
+    expect(await warnings(swapped)).toEqual(shipped);
+    // The measurement can tell them apart: alone, without host access, only the plain permission warns.
+    const bare = { ...m, host_permissions: [], devtools_page: undefined };
+    expect(await warnings({ ...bare, permissions: ['declarativeNetRequest'] })).toEqual(['Block content on any page']);
+    expect(await warnings({ ...bare, permissions: ['declarativeNetRequestWithHostAccess'] })).toEqual([]);
+  });
+});
+
 describe('capture all tabs', () => {
   it('ends with the browser session', async () => {
     assertBrowser();
