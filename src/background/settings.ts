@@ -1,6 +1,9 @@
-/** User settings, kept in storage.local so they survive restarts. */
+/**
+ * User settings, kept in storage.local so they survive restarts; all but `captureAll`, which is
+ * kept in storage.session: recording every tab ends with the browser session (docs/privacy.md).
+ */
 export interface Settings {
-  /** Record every tab, DevTools open or not (for test automation). */
+  /** Record every tab, DevTools open or not (for test automation); until the browser closes. */
   captureAll: boolean;
   /** webRequest resource types to observe: where CORS failures happen by default. */
   resourceTypes: chrome.webRequest.ResourceType[];
@@ -15,13 +18,18 @@ export const DEFAULT_SETTINGS: Settings = {
 };
 
 const KEY = 'settings';
+/** In storage.session: a browser restart, or the extension's reload or update, turns capture-all off. */
+export const CAPTURE_ALL_KEY = 'captureAll';
 
-/** Reads settings, repairing any field a corrupted or older entry lacks. */
+/**
+ * Reads settings, repairing any field a corrupted or older entry lacks. A `captureAll` an older
+ * version left in storage.local is ignored: it would record every tab after every restart.
+ */
 export async function loadSettings(): Promise<Settings> {
   const stored = (await chrome.storage.local.get(KEY))[KEY] as Partial<Settings> | undefined;
   const s = { ...DEFAULT_SETTINGS };
+  s.captureAll = (await chrome.storage.session.get(CAPTURE_ALL_KEY))[CAPTURE_ALL_KEY] === true;
   if (stored && typeof stored === 'object') {
-    if (typeof stored.captureAll === 'boolean') s.captureAll = stored.captureAll;
     if (Array.isArray(stored.resourceTypes) && stored.resourceTypes.every((t) => typeof t === 'string') && stored.resourceTypes.length > 0) s.resourceTypes = stored.resourceTypes;
     if (typeof stored.cap === 'number' && stored.cap >= 100 && stored.cap <= 100_000) s.cap = Math.floor(stored.cap);
   }
@@ -30,6 +38,8 @@ export async function loadSettings(): Promise<Settings> {
 
 export async function saveSettings(patch: Partial<Settings>): Promise<Settings> {
   const next = { ...(await loadSettings()), ...patch };
-  await chrome.storage.local.set({ [KEY]: next });
+  const { captureAll, ...lasting } = next;
+  await chrome.storage.session.set({ [CAPTURE_ALL_KEY]: captureAll });
+  await chrome.storage.local.set({ [KEY]: lasting });
   return next;
 }

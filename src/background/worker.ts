@@ -3,6 +3,8 @@ import { Ports, post } from './ports';
 import { SessionStore } from './store';
 import { Overrides } from './override';
 import { DEFAULT_SETTINGS, loadSettings, saveSettings, type Settings } from './settings';
+import { isOwnPage, self } from './senders';
+import { loadRedactExtra } from '../shared/redaction-settings';
 import { buildReport } from '../report/json';
 import { exportSession, isExportFormat, redactionFor } from '../report/export';
 import { OVERRIDES_CHANGED, PROTOCOL_VERSION, isToWorkerMessage, parsePortName, type OverrideAnswer, type OverrideRequest, type RequestMessage, type WorkerStatus } from '../shared/protocol';
@@ -62,7 +64,13 @@ const ready: Promise<void> = (async () => {
   }, 5_000);
 })();
 
+const me = self();
+
 chrome.runtime.onConnect.addListener((port) => {
+  if (!isOwnPage(port.sender, me)) {
+    port.disconnect();
+    return;
+  }
   const parsed = parsePortName(port.name);
   if (!parsed) return;
   const { tabId } = parsed;
@@ -104,7 +112,8 @@ chrome.runtime.onConnect.addListener((port) => {
   });
 });
 
-chrome.runtime.onMessage.addListener((msg: unknown, _sender, sendResponse) => {
+chrome.runtime.onMessage.addListener((msg: unknown, sender, sendResponse) => {
+  if (!isOwnPage(sender, me)) return false;
   if (typeof msg !== 'object' || msg === null || typeof (msg as { type?: unknown }).type !== 'string') return false;
   const m = msg as RequestMessage;
   if (!m.type.startsWith('cors-lens/')) return false;
@@ -133,7 +142,9 @@ async function answer(m: RequestMessage): Promise<unknown> {
       const s = store.peek(m.tabId);
       const tab = await chrome.tabs.get(m.tabId).catch(() => null);
       if (m.format !== undefined && !isExportFormat(m.format)) return { error: 'format must be "json", "html" or "markdown"' };
-      const extra = Array.isArray(m.redactExtra) ? m.redactExtra.filter((n): n is string => typeof n === 'string') : [];
+      // The saved "Also redact" list applies here as in the panel's exports; a request can add more.
+      const asked = Array.isArray(m.redactExtra) ? m.redactExtra.filter((n): n is string => typeof n === 'string') : [];
+      const extra = [...(await loadRedactExtra()), ...asked];
       const input = {
         exchanges: s ? s.exchanges() : [],
         tab: { id: m.tabId, url: tab?.url ?? '' },

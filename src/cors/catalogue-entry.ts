@@ -2,6 +2,7 @@
  * The shape of one catalogue entry and the values its templates quote.
  */
 import type { FindingValues, Severity, Stage } from './types';
+import { isCorsNonWildcardRequestHeaderName } from './request-headers';
 
 export const SPEC = 'https://fetch.spec.whatwg.org/';
 
@@ -130,7 +131,7 @@ export function preflightFixLines(p: FindingParams, includeOrigin: boolean): str
   if (!methodOk) lines.push(allowMethodsLine(p));
   const allowed = tokens(p.allowHeaders).map((h) => h.toLowerCase());
   const wildcard = p.credentials !== 'include' && allowed.includes('*');
-  const missing = (p.requestedHeaders ?? []).filter((h) => !allowed.includes(h) && !(wildcard && h !== 'authorization'));
+  const missing = (p.requestedHeaders ?? []).filter((h) => !allowed.includes(h) && !(wildcard && !isCorsNonWildcardRequestHeaderName(h)));
   if (missing.length > 0) lines.push(allowHeadersLine(p));
   return lines;
 }

@@ -2,6 +2,7 @@
  * Catalogue entries that do not block today but bite later.
  */
 import { SPEC, quoteHeader, withNote, type CatalogueEntry } from './catalogue-entry';
+import { isCorsNonWildcardRequestHeaderName } from './request-headers';
 
 export const warningEntries: readonly CatalogueEntry[] = [
   {
@@ -58,7 +59,7 @@ export const warningEntries: readonly CatalogueEntry[] = [
     decisive: { request: ['access-control-request-headers', 'authorization'], response: ['access-control-allow-headers'] },
     remedy: 'headers',
     detail: (p) => withNote(`The preflight (OPTIONS ${p.path}) allowed ${quoteHeader('Access-Control-Allow-Headers', p.allowHeaders)} for a request sending \`Authorization\`. The Fetch Standard, and current Chrome and Firefox, do not let \`*\` cover \`Authorization\`; this browser let it through, newer ones will not.`, p),
-    fix: (p) => `List it by name: \`Access-Control-Allow-Headers: authorization, ${(p.requestedHeaders ?? []).filter((h) => h !== 'authorization').concat('*').join(', ')}\` on the OPTIONS response of ${p.path}.`,
+    fix: (p) => `List it by name: \`Access-Control-Allow-Headers: authorization, ${(p.requestedHeaders ?? []).filter((h) => !isCorsNonWildcardRequestHeaderName(h)).concat('*').join(', ')}\` on the OPTIONS response of ${p.path}.`,
   },
   {
     id: 'reflected-origin-with-credentials',

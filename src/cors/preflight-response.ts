@@ -6,6 +6,7 @@ import { getHeader, parseTokenList } from './header-list';
 import { isCorsSafelistedMethod } from './methods';
 import { isFollowedRedirect } from './redirects';
 import type { Message } from './types';
+import { isCorsNonWildcardRequestHeaderName } from './request-headers';
 
 export type PreflightError =
   | 'PreflightDisallowedRedirect'
@@ -111,7 +112,7 @@ export function validatePreflightResponse(
   for (const name of requestHeaderNames) {
     if (headerNames.includes(name)) continue;
     // Step 7.8: `*` without credentials covers every name except `Authorization`.
-    if (wildcard && name !== 'authorization') continue;
+    if (wildcard && !isCorsNonWildcardRequestHeaderName(name)) continue;
     const f = fail('HeaderDisallowedByPreflightResponse', name);
     if (wildcard) f.authorizationNotCoveredByWildcard = true;
     return f;

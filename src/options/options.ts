@@ -3,11 +3,11 @@ export {};
 const box = document.getElementById('captureAll') as HTMLInputElement;
 const statusLine = document.getElementById('status')!;
 
-void chrome.storage.local.get('settings').then((r) => {
-  box.checked = (r.settings as { captureAll?: boolean } | undefined)?.captureAll === true;
+void chrome.runtime.sendMessage({ type: 'cors-lens/status' }).then((s: { captureAll?: boolean }) => {
+  box.checked = s?.captureAll === true;
 });
 box.addEventListener('change', () => {
   void chrome.runtime.sendMessage({ type: 'cors-lens/capture', scope: 'all', on: box.checked }).then(() => {
-    statusLine.textContent = box.checked ? 'Recording every tab.' : 'Recording only tabs with DevTools open.';
+    statusLine.textContent = box.checked ? 'Recording every tab until the browser closes.' : 'Recording only tabs with DevTools open.';
   });
 });

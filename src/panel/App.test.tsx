@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import type { ToPanelMessage, ToWorkerMessage } from '../shared/protocol';
@@ -109,11 +109,16 @@ describe('App', () => {
     const put = blockedPut();
     push(snapshot([put]));
     click(rows()[0]!);
+    const copies: string[] = [];
+    const spy = vi.spyOn(navigator.clipboard, 'writeText').mockImplementation(async (t: string) => void copies.push(t));
     await act(async () => byLabel('Copy preflight as curl').click());
-    expect(window.__corsLensLastCopy).toBe(curlForPreflight(put));
-    expect(document.body.dataset.lastCopy).toBe(curlForPreflight(put));
+    expect(copies.at(-1)).toBe(curlForPreflight(put));
     await act(async () => byLabel('Copy fix').click());
-    expect(window.__corsLensLastCopy).toBe('Access-Control-Allow-Headers: Content-Type, x-custom-header');
+    expect(copies.at(-1)).toBe('Access-Control-Allow-Headers: Content-Type, x-custom-header');
+    // Nothing copied stays in the page.
+    expect(document.documentElement.outerHTML).not.toContain('curl -i');
+    expect(Object.keys(window).filter((k) => /copy/i.test(k))).toEqual([]);
+    spy.mockRestore();
   });
 
   it('filters by text and by toggles', () => {

@@ -101,6 +101,7 @@ export function App({ tabId, connect, popOut = defaultPopOut, now }: Props) {
               setMenuStatus(`Saved ${file.fileName}`);
             });
           }}
+          onRefused={(why) => setMenuStatus(`Not opened: ${why}`)}
           onImport={(name, text) => {
             const parsed = parseReport(text);
             if (!parsed.ok) {

@@ -1,15 +1,19 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ExportFormat } from '../report/export';
-import { DEFAULT_REDACTED } from '../report/redact';
+import { DEFAULT_REDACTED, DEFAULT_REDACTED_PARAMS } from '../report/redact';
+import { REDACT_EXTRA_KEY } from '../shared/redaction-settings';
+import { reportSizeProblem } from '../report/import';
 
 interface Props {
   onExport: (format: ExportFormat, redact: boolean, extra: string[]) => void;
   onImport: (fileName: string, text: string) => void;
+  /** A file refused before it was read (too large): the session stays as it is. */
+  onRefused?: (why: string) => void;
   /** A one-line outcome: "Saved …", or why an import was refused. */
   status: string;
 }
 
-const EXTRA_KEY = 'redactExtra';
+const EXTRA_KEY = REDACT_EXTRA_KEY;
 /** Extension storage, absent when the panel runs outside the extension (component tests). */
 const storage = (): chrome.storage.StorageArea | undefined => (typeof chrome === 'undefined' ? undefined : chrome.storage?.local);
 const FORMATS: Array<[ExportFormat, string]> = [
@@ -23,7 +27,7 @@ export function parseNames(text: string): string[] {
 }
 
 /** Export (JSON / HTML / Markdown) with redaction on by default, and "Open report…" for a saved JSON session. */
-export function ExportMenu({ onExport, onImport, status }: Props) {
+export function ExportMenu({ onExport, onImport, onRefused, status }: Props) {
   const [redact, setRedact] = useState(true);
   const [extra, setExtra] = useState('');
   const menu = useRef<HTMLDetailsElement>(null);
@@ -57,9 +61,9 @@ export function ExportMenu({ onExport, onImport, status }: Props) {
               Save as {label}
             </button>
           ))}
-          <label class="check">
+          <label class="check" title={`Headers: ${DEFAULT_REDACTED.join(', ')}. URL parameters: ${DEFAULT_REDACTED_PARAMS.join(', ')}.`}>
             <input type="checkbox" checked={redact} aria-label="Redact secrets" onChange={(e) => setRedact((e.target as HTMLInputElement).checked)} />
-            Redact secrets ({DEFAULT_REDACTED.join(', ')})
+            Redact secrets (cookies, credentials, API keys and tokens, in headers and URLs)
           </label>
           {!redact && (
             <p class="warning" role="alert">
@@ -68,7 +72,7 @@ export function ExportMenu({ onExport, onImport, status }: Props) {
           )}
           <label>
             Also redact
-            <input type="text" value={extra} placeholder="x-api-key, x-auth-token" aria-label="Also redact these headers" onChange={(e) => saveExtra((e.target as HTMLInputElement).value)} />
+            <input type="text" value={extra} placeholder="x-tenant-key, session_id" aria-label="Also redact these headers" onChange={(e) => saveExtra((e.target as HTMLInputElement).value)} />
           </label>
           <label class="open">
             Open report…
@@ -79,7 +83,11 @@ export function ExportMenu({ onExport, onImport, status }: Props) {
               onChange={(e) => {
                 const input = e.target as HTMLInputElement;
                 const file = input.files?.[0];
-                if (file) void file.text().then((text) => onImport(file.name, text)).then(close);
+                const tooBig = file ? reportSizeProblem(file.size) : null;
+                if (file && tooBig) {
+                  onRefused?.(tooBig);
+                  close();
+                } else if (file) void file.text().then((text) => onImport(file.name, text)).then(close);
                 input.value = '';
               }}
             />

@@ -2,6 +2,7 @@ import type { HeaderList, Message } from '../cors/types';
 import { diffHeaders, type DiffedHeader } from './headers';
 import { displayName } from './curl';
 import { Folded } from './Folded';
+import { visibleControls } from '../report/format';
 
 interface HeadersProps {
   title: string;
@@ -29,7 +30,7 @@ function HeaderTable({ title, headers, decisive, empty = '(none captured)' }: He
                 <td>
                   <Folded value={h.value} />
                   {h.change !== 'same' && <span class="badge override">{CHANGE_NOTE[h.change]}</span>}
-                  {h.was !== undefined && <span class="muted"> (server sent: {h.was})</span>}
+                  {h.was !== undefined && <span class="muted"> (server sent: {visibleControls(h.was)})</span>}
                 </td>
               </tr>
             ))}

@@ -1,19 +1,11 @@
-declare global {
-  interface Window {
-    /** The last text CORS Lens copied, for tests and for users whose clipboard is locked down. */
-    __corsLensLastCopy?: string;
-  }
-}
-
 /**
  * Copies text. DevTools panels may be denied the async clipboard API (no focus, no permission),
- * so a failure falls back to a hidden textarea and execCommand('copy'). The text is also kept on
- * `window.__corsLensLastCopy` and `<body data-last-copy>` so a test can read what was copied.
+ * so a failure falls back to a hidden textarea and execCommand('copy'), removed at once. Nothing
+ * copied is kept in the DOM or on `window`: a copied curl may carry a secret the user chose to
+ * include. Tests observe the clipboard API itself (tests/e2e/hardening.test.ts checks the build).
  */
 export async function copyText(text: string, doc: Document = document): Promise<boolean> {
   const win = doc.defaultView;
-  if (win) win.__corsLensLastCopy = text;
-  doc.body.dataset.lastCopy = text;
   try {
     if (!win?.navigator.clipboard) throw new Error('no async clipboard');
     await win.navigator.clipboard.writeText(text);
@@ -38,6 +30,7 @@ function copyWithTextarea(text: string, doc: Document): boolean {
   } catch {
     ok = false;
   }
+  ta.value = '';
   ta.remove();
   active?.focus?.();
   return ok;

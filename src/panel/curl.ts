@@ -1,10 +1,19 @@
 import type { Exchange } from '../traffic/exchange';
 import type { HeaderList } from '../cors/types';
+import { accessControlRequestHeaders } from '../cors/request-headers';
+import { getHeader } from '../cors/header-list';
+import { redactExchange, redactionPolicy, type Redaction } from '../report/redact';
+
+/** Secrets are hidden unless the caller passes `NO_REDACTION` (the user's explicit choice). */
+const REDACTED = redactionPolicy(true);
 
 /**
  * "Copy as curl": a command that makes the server see what the browser sent, so the server
- * team can reproduce a CORS failure without the page. Every value is shell-quoted: header
- * values come from the network and may be hostile.
+ * team can reproduce a CORS failure without the page. Header values come from the network or
+ * from an opened report and may be hostile: every value is one POSIX shell word (see
+ * `shellQuote`), and secrets are redacted unless the user chose to include them.
+ *
+ * No "Copy as curl (cmd)": docs/security.md says why.
  */
 
 /** Headers curl sets itself, or that only a browser sends and a reproduction does not need. Origin is kept. */
@@ -17,25 +26,39 @@ export function isSkippedHeader(name: string): boolean {
 }
 
 /**
- * One shell word that stands for exactly `s` in bash, zsh and (without control characters) POSIX sh.
- * Single quotes make everything literal (`$(...)`, backticks, `$VAR`, `!`); a single quote itself
- * becomes '\''. Control characters (newline, CR, tab...) cannot be typed safely inside '...', so such
- * a value uses ANSI-C quoting ($'...'), as Chrome's own "Copy as cURL (bash)" does.
+ * Characters never written raw into the command: C0 controls but the newline (a pasted tab
+ * completes, a pasted CR ends the line, ESC starts terminal sequences, among them the one that
+ * ends a bracketed paste), DEL, C1 controls, and the bidi controls that make a terminal show the
+ * command in another order than the shell reads it. NUL cannot be in an argument at all.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNPRINTABLE = /[\x01-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+const utf8 = new TextEncoder();
+const octal = (ch: string) => [...utf8.encode(ch)].map((b) => `\\${b.toString(8).padStart(3, '0')}`).join('');
+
+/**
+ * One shell word that bash, zsh, dash and busybox sh all read back as exactly `s` (minus NUL,
+ * which no argument can carry). Single quotes make everything literal (`$(...)`, backticks,
+ * `$VAR`, `!`, a newline); a single quote itself becomes '\''. A value with unprintable
+ * characters becomes one `"$(printf '...')"` whose format writes them, and `'`, `\\` and `%`, as
+ * octal or doubled escapes POSIX printf knows: `$'...'` is not POSIX, and dash (Debian's /bin/sh)
+ * reads the `\'` inside it as the end of a quote. Command substitution drops trailing newlines,
+ * so those follow in single quotes.
  */
 export function shellQuote(s: string): string {
-  // eslint-disable-next-line no-control-regex -- detecting control characters is the point
-  if (!/[\x00-\x1f\x7f]/.test(s)) return `'${s.replace(/'/g, `'\\''`)}'`;
-  let out = "$'";
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '\\' || ch === "'") out += `\\${ch}`;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
-    else out += ch;
+  const text = s.replace(/\0/g, '');
+  if (!UNPRINTABLE.test(text)) return `'${text.replace(/'/g, `'\\''`)}'`;
+  const body = text.replace(/\n+$/, '');
+  const tail = text.slice(body.length);
+  let fmt = '';
+  for (const ch of body) {
+    if (ch === '\\') fmt += '\\\\';
+    else if (ch === '%') fmt += '%%';
+    else if (ch === "'" || ch === '\n' || (ch === '-' && fmt === '') || UNPRINTABLE.test(ch)) fmt += octal(ch);
+    else fmt += ch;
   }
-  return `${out}'`;
+  return `"$(printf '${fmt}')"${tail === '' ? '' : `'${tail}'`}`;
 }
 
 /** `access-control-request-method` → `Access-Control-Request-Method` (HTTP header names are case-insensitive). */
@@ -47,48 +70,55 @@ function headerArgs(headers: HeaderList): string[] {
   return headers.filter(([n]) => !isSkippedHeader(n)).map(([n, v]) => `-H ${shellQuote(`${displayName(n)}: ${v}`)}`);
 }
 
-const get = (headers: HeaderList, name: string) => headers.find(([n]) => n === name)?.[1];
-
 /** The page's origin as the browser announced it, or as the capture saw the initiator. */
-function originOf(ex: Exchange): string | null {
-  return get(ex.preflight?.request.headers ?? [], 'origin') ?? get(ex.request.headers, 'origin') ?? ex.initiatorOrigin;
+function announcedOrigin(ex: Exchange): string | null {
+  return getHeader(ex.preflight?.request.headers, 'origin') ?? getHeader(ex.request.headers, 'origin') ?? ex.initiatorOrigin;
 }
 
-/** Simple header names the browser never announces in Access-Control-Request-Headers. */
-const NEVER_ANNOUNCED = new Set(['accept', 'accept-language', 'content-language', 'origin', 'referer', 'user-agent', 'cookie', 'range', 'priority', 'dnt', 'pragma', 'cache-control']);
-const SIMPLE_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
-
-/** When the preflight was cached or not seen, rebuild what the browser would announce from the request itself. */
+/**
+ * When the preflight was cached or not seen, what the browser would send: its Origin, the method,
+ * and the engine's own `Access-Control-Request-Headers` for the request's headers.
+ * @see https://fetch.spec.whatwg.org/#cors-preflight-fetch-0
+ */
 function derivedPreflightHeaders(ex: Exchange): HeaderList {
   const out: HeaderList = [];
-  const origin = originOf(ex);
+  const origin = announcedOrigin(ex);
   if (origin) out.push(['origin', origin]);
   out.push(['access-control-request-method', ex.method]);
-  const unsafe = ex.request.headers
-    .filter(([n, v]) => !isSkippedHeader(n) && !NEVER_ANNOUNCED.has(n) && !(n === 'content-type' && SIMPLE_TYPES.includes(v.split(';')[0]!.trim().toLowerCase())))
-    .map(([n]) => n);
-  const names = [...new Set(unsafe)].sort();
-  if (names.length > 0) out.push(['access-control-request-headers', names.join(',')]);
+  const names = accessControlRequestHeaders(ex.request.headers);
+  if (names !== '') out.push(['access-control-request-headers', names]);
   return out;
 }
 
 const FIRST = ['origin', 'access-control-request-method', 'access-control-request-headers'];
 
-/** The OPTIONS request the browser sent (or would send) before `ex`'s request; null when there was none. */
-export function curlForPreflight(ex: Exchange): string | null {
-  if (!ex.preflight) return null;
-  const captured = ex.preflight.request.headers;
-  const headers = captured.some(([n]) => n === 'access-control-request-method') ? captured : derivedPreflightHeaders(ex);
-  const ordered = [...FIRST.flatMap((f) => headers.filter(([n]) => n === f)), ...headers.filter(([n]) => !FIRST.includes(n))];
-  return ['curl -i -X OPTIONS', shellQuote(ex.url), ...headerArgs(ordered)].join(' ');
+/** The exchange with the preflight's request as the browser sent it, or rebuilt when it was not seen. */
+function withPreflightRequest(ex: Exchange): Exchange {
+  const pf = ex.preflight;
+  if (!pf || pf.request.headers.some(([n]) => n === 'access-control-request-method')) return ex;
+  return { ...ex, preflight: { ...pf, request: { ...pf.request, headers: derivedPreflightHeaders(ex) } } };
 }
 
-/** The request itself with the headers the browser sent (Origin, Cookie and Authorization included: it is what the server saw). */
-export function curlForRequest(ex: Exchange): string {
-  let headers = ex.request.headers;
+/**
+ * The OPTIONS request the browser sent (or would send) before `ex`'s request; null when there was
+ * none. The preflight is rebuilt from the exchange as captured, then redacted: what a header hides
+ * must not change which names the preflight announces.
+ */
+export function curlForPreflight(ex: Exchange, redaction: Redaction = REDACTED): string | null {
+  if (!ex.preflight) return null;
+  const shown = redactExchange(withPreflightRequest(ex), redaction);
+  const headers = shown.preflight!.request.headers;
+  const ordered = [...FIRST.flatMap((f) => headers.filter(([n]) => n === f)), ...headers.filter(([n]) => !FIRST.includes(n))];
+  return ['curl -i -X OPTIONS', shellQuote(shown.url), ...headerArgs(ordered)].join(' ');
+}
+
+/** The request itself with the headers the browser sent (Origin included: it is what the server saw), secrets redacted as asked. */
+export function curlForRequest(ex: Exchange, redaction: Redaction = REDACTED): string {
+  const shown = redactExchange(ex, redaction);
+  let headers = shown.request.headers;
   // Stopped by its preflight, the request was never sent: show it as the page asked for it.
   if (!headers.some(([n]) => n === 'origin') && ex.mode !== 'no-cors' && ex.initiatorOrigin) headers = [['origin', ex.initiatorOrigin], ...headers];
   const method = ex.method;
   const start = method === 'HEAD' ? ['curl -I'] : method === 'GET' ? ['curl -i'] : ['curl -i -X', /^[A-Za-z]+$/.test(method) ? method : shellQuote(method)];
-  return [...start, shellQuote(ex.url), ...headerArgs(headers)].join(' ');
+  return [...start, shellQuote(shown.url), ...headerArgs(headers)].join(' ');
 }

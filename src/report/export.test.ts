@@ -24,7 +24,8 @@ describe('exportSession', () => {
   });
 
   it('redacts the defaults plus the user\u2019s names, or nothing when secrets are included', () => {
-    expect(redactionFor(true, ['X-Api-Key'])).toEqual(expect.arrayContaining(['cookie', 'authorization', 'x-api-key']));
-    expect(redactionFor(false, ['x-api-key'])).toEqual([]);
+    expect([...redactionFor(true, ['X-Tenant']).headers]).toEqual(expect.arrayContaining(['cookie', 'authorization', 'x-api-key', 'x-tenant']));
+    expect([...redactionFor(true, ['X-Tenant']).params]).toEqual(expect.arrayContaining(['access_token', 'x-tenant']));
+    expect(redactionFor(false, ['x-api-key'])).toEqual({ headers: new Set(), params: new Set() });
   });
 });

@@ -1,7 +1,7 @@
 import { renderHtml } from './html';
 import { buildReport, reportFileName, type ReportInput } from './json';
 import { renderMarkdown } from './markdown';
-import { DEFAULT_REDACTED, redactionNames } from './redact';
+import { redactionPolicy, type Redaction } from './redact';
 import type { SessionReport } from './schema';
 
 export type ExportFormat = 'json' | 'html' | 'markdown';
@@ -13,9 +13,9 @@ export interface ExportedFile {
   text: string;
 }
 
-/** Which header values to hide: the defaults plus the user's own names, or none when the user chose to include secrets. */
-export function redactionFor(redact: boolean, extra: readonly string[] = []): string[] {
-  return redact ? redactionNames(extra, DEFAULT_REDACTED) : [];
+/** What to hide: the default secrets plus the user's own names, or nothing when the user chose to include secrets. */
+export function redactionFor(redact: boolean, extra: readonly string[] = []): Redaction {
+  return redactionPolicy(redact, extra);
 }
 
 const FORMATS: Record<ExportFormat, { ext: string; mime: string; render: (r: SessionReport) => string }> = {

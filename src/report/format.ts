@@ -35,12 +35,12 @@ export function httpUrl(text: string): string | null {
 
 /**
  * Control characters made visible as Unicode control pictures (NUL → ␀, LF → ␊), and bidi
- * overrides as `<U+202E>`, so a hostile header can neither hide nor reorder what a reader sees.
+ * controls as `<U+202E>`, so a hostile header can neither hide nor reorder what a reader sees.
  * `keepLines` leaves line feeds (and tabs) alone, for prose.
  */
 export function visibleControls(text: string, keepLines = false): string {
   // eslint-disable-next-line no-control-regex -- finding control characters is the point
-  return text.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, (c) => {
+  return text.replace(/[\u0000-\u001f\u007f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
     const code = c.charCodeAt(0);
     if (keepLines && (c === '\n' || c === '\t')) return c;
     if (code === 0x7f) return '\u2421';

@@ -16,6 +16,39 @@ import { REPORT_SCHEMA, REPORT_VERSION, type SessionReport } from './schema';
  */
 export type ParseResult = { ok: true; report: SessionReport } | { ok: false; error: string };
 
+/**
+ * Bounds on what "Open report…" reads, so a hostile or mistaken file cannot take the panel down.
+ * A full session (10,000 exchanges by default, at most 100,000) is about 1 KB of JSON per exchange.
+ */
+export const MAX_REPORT_BYTES = 128 * 1024 * 1024;
+export const MAX_REPORT_EXCHANGES = 100_000;
+/** A report nests about eight levels deep; anything far deeper is not one, and is refused before parsing. */
+export const MAX_REPORT_DEPTH = 64;
+
+const mb = (n: number) => `${Math.round(n / (1024 * 1024))} MB`;
+
+/** Checked on the file's size before it is read at all: a 500 MB file is refused without reading it. */
+export function reportSizeProblem(bytes: number): string | null {
+  return bytes > MAX_REPORT_BYTES ? `Cannot open the report: the file is ${mb(bytes)}, more than the ${mb(MAX_REPORT_BYTES)} a CORS Lens report can be.` : null;
+}
+
+/** The deepest nesting of `[` and `{` outside strings, stopping as soon as it passes `limit`. */
+function nestingOver(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash escapes the next character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
 const VERDICTS = ['allowed', 'blocked', 'not-cors', 'failed-before-cors', 'unknown'] as const;
 const MODES = ['cors', 'no-cors', 'navigate', 'same-origin'] as const;
 const CREDENTIALS = ['include', 'omit-or-same-origin'] as const;
@@ -200,6 +233,14 @@ function checkKind(o: Obj): void {
   }
 }
 
+function exchangeList(v: unknown, version: number): Exchange[] {
+  const list = arr(v, 'exchanges');
+  if (list.length > MAX_REPORT_EXCHANGES) {
+    throw new Invalid('', `the report has ${list.length.toLocaleString('en-US')} exchanges, more than the ${MAX_REPORT_EXCHANGES.toLocaleString('en-US')} a session can hold`);
+  }
+  return list.map((e, i) => parseExchange(e, `exchanges[${i}]`, version));
+}
+
 function report(v: unknown): SessionReport {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) {
     throw new Invalid('', `not a CORS Lens session report (expected a JSON object, got ${describe(v)})`);
@@ -216,7 +257,7 @@ function report(v: unknown): SessionReport {
     browser: str(o.browser, 'browser'),
     tab: { id: int(tab.id, 'tab.id'), url: str(tab.url, 'tab.url'), origin: strOrNull(tab.origin, 'tab.origin') },
     redacted: arr(o.redacted, 'redacted').map((n, i) => str(n, `redacted[${i}]`)),
-    exchanges: arr(o.exchanges, 'exchanges').map((e, i) => parseExchange(e, `exchanges[${i}]`, o.version as number)),
+    exchanges: exchangeList(o.exchanges, o.version as number),
   };
 }
 
@@ -229,6 +270,12 @@ export function parseReport(text: string): ParseResult {
   if (typeof text !== 'string') return { ok: false, error: 'Cannot read the report: expected text.' };
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.trim() === '') return { ok: false, error: 'Cannot read the report: the file is empty.' };
+  // UTF-16 code units: at least one byte each, so a text over the byte cap came from a file over it.
+  const tooBig = reportSizeProblem(body.length);
+  if (tooBig) return { ok: false, error: tooBig };
+  if (nestingOver(body, MAX_REPORT_DEPTH)) {
+    return { ok: false, error: `Cannot open this file: it nests more than ${MAX_REPORT_DEPTH} levels deep, and a CORS Lens report nests about eight.` };
+  }
   let data: unknown;
   try {
     data = JSON.parse(body);

@@ -1,5 +1,5 @@
 import type { Exchange } from '../traffic/exchange';
-import { redactExchange } from './redact';
+import { DEFAULT_REDACTED_PARAMS, redactExchange, redactUrl, type Redaction } from './redact';
 import { REPORT_SCHEMA, REPORT_VERSION, type SessionReport } from './schema';
 
 export interface ReportInput {
@@ -8,13 +8,18 @@ export interface ReportInput {
   browser: string;
   /** ISO-8601; handed in because the core has no clock. */
   exportedAt: string;
-  /** Lower-case header names whose values are replaced; empty to include secrets. */
-  redact: readonly string[];
+  /**
+   * What to hide: a redaction policy, or just the lower-case header names (then the default secret
+   * URL parameters go too unless the list is empty, which includes every secret).
+   */
+  redact: readonly string[] | Redaction;
 }
 
 /** The session report, schema `cors-lens/session` version 2. */
 export function buildReport(input: ReportInput): SessionReport {
-  const names = new Set(input.redact.map((n) => n.toLowerCase()));
+  const r: Redaction = isPolicy(input.redact)
+    ? input.redact
+    : { headers: new Set(input.redact.map((n) => n.toLowerCase())), params: new Set(input.redact.length ? DEFAULT_REDACTED_PARAMS : []) };
   let origin: string | null = null;
   try {
     const o = new URL(input.tab.url).origin;
@@ -27,10 +32,14 @@ export function buildReport(input: ReportInput): SessionReport {
     version: REPORT_VERSION,
     exportedAt: input.exportedAt,
     browser: input.browser,
-    tab: { id: input.tab.id, url: input.tab.url, origin },
-    redacted: [...names].sort(),
-    exchanges: input.exchanges.map((ex) => redactExchange(ex, names)),
+    tab: { id: input.tab.id, url: redactUrl(input.tab.url, r.params), origin },
+    redacted: [...r.headers].sort(),
+    exchanges: input.exchanges.map((ex) => redactExchange(ex, r)),
   };
+}
+
+function isPolicy(x: readonly string[] | Redaction): x is Redaction {
+  return !Array.isArray(x);
 }
 
 /** `cors-session-<host>-<yyyymmdd-hhmmss>.<ext>`, in UTC so two machines name one moment alike. */

@@ -2,6 +2,7 @@ import type { Message } from '../cors/types';
 import { preflightCacheExpiry } from '../cors/preflight-cache';
 import { isCorsSafelistedMethod } from '../cors/methods';
 import { headerValue } from './headers';
+import { isCorsNonWildcardRequestHeaderName } from '../cors/request-headers';
 
 /**
  * What the browser remembers of a successful preflight, so a later request that
@@ -83,7 +84,7 @@ export function preflightCacheMatch(
   const e = cache.get(cacheKey(origin, url));
   if (!e || e.expiresAt <= now) return null;
   const methodOk = isCorsSafelistedMethod(method) || e.methods.includes(method) || e.methods.includes('*');
-  const headersOk = unsafeHeaderNames.every((h) => e.headerNames.includes(h) || (e.headerNames.includes('*') && h !== 'authorization'));
+  const headersOk = unsafeHeaderNames.every((h) => e.headerNames.includes(h) || (e.headerNames.includes('*') && !isCorsNonWildcardRequestHeaderName(h)));
   return methodOk && headersOk ? e : null;
 }
 

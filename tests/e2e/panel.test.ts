@@ -91,6 +91,12 @@ async function openRealPanel(): Promise<void> {
 const inPanel = <T>(body: string) => panel.eval<T>(`(async () => { ${body} })()`);
 const setFilter = (text: string) =>
   inPanel(`const i = document.querySelector('[aria-label="Filter"]'); i.value = ${JSON.stringify(text)}; i.dispatchEvent(new Event('input', { bubbles: true })); await new Promise((r) => setTimeout(r, 50));`);
+/**
+ * What the panel handed to the clipboard API: the test wraps `navigator.clipboard.writeText` in the
+ * panel (the build keeps nothing copied, and a DevTools iframe cannot be given clipboard-read).
+ */
+const watchCopies = () => inPanel(`window.__testCopies = []; navigator.clipboard.writeText = async (t) => { window.__testCopies.push(t); };`);
+const lastCopy = () => inPanel<string>(`return window.__testCopies.at(-1);`);
 const counts = () =>
   inPanel<{ shown: number; total: number }>(`const c = document.querySelector('[data-testid=counters]'); return { shown: Number(c.dataset.shown), total: Number(c.dataset.total) };`);
 
@@ -148,8 +154,9 @@ describe('the CORS panel inside the real DevTools', () => {
     expect(detail).toContain(words.title);
     expect(detail).toContain('HeaderDisallowedByPreflightResponse');
     expect(detail).toContain(plainText(words.fix)); // code runs are shown as <code>
-    await inPanel(`document.querySelector('[aria-label="Copy fix"]').click(); await new Promise((r) => setTimeout(r, 100));`);
-    expect(await inPanel<string>(`return window.__corsLensLastCopy;`)).toBe(fixToCopy(words.fix));
+    await watchCopies();
+    await inPanel(`document.querySelector('[aria-label="Copy fix"]').click();`);
+    expect(await waitFor(lastCopy, 'the fix copied')).toBe(fixToCopy(words.fix));
     const decisive = await inPanel<string[]>(`return [...document.querySelectorAll('tr.decisive')].map((r) => r.dataset.header);`);
     expect(decisive).toEqual(expect.arrayContaining(['origin', 'access-control-allow-origin']));
     // Keyboard: Escape closes the detail.
@@ -173,8 +180,9 @@ describe('the CORS panel inside the real DevTools', () => {
     expect(ex?.preflight?.observed).toBe('sent');
     await setFilter('s=seed-gin-other-header');
     await inPanel(`document.querySelector('[role=row][data-id]').click(); await new Promise((r) => setTimeout(r, 50));`);
-    await inPanel(`document.querySelector('[aria-label="Copy preflight as curl"]').click(); await new Promise((r) => setTimeout(r, 100));`);
-    const curl = await inPanel<string>(`return window.__corsLensLastCopy;`);
+    await watchCopies();
+    await inPanel(`document.querySelector('[aria-label="Copy preflight as curl"]').click();`);
+    const curl = await waitFor(lastCopy, 'the curl copied');
     expect(curl).toMatch(/^curl -i -X OPTIONS '/);
     const browserSaw = lab.log.find((r) => r.method === 'OPTIONS' && r.scenario === 'seed-gin-other-header');
     expect(browserSaw).toBeTruthy();

@@ -41,7 +41,7 @@ beforeAll(async () => {
   burst = await startBurstLab();
   l = await launch({ devtools: false });
   // The cap is read when the worker starts: store it, then let Chrome restart the worker.
-  await l.automation.evaluate((cap) => chrome.storage.local.set({ settings: { captureAll: true, cap } }), CAP);
+  await l.automation.evaluate((cap) => Promise.all([chrome.storage.local.set({ settings: { cap } }), chrome.storage.session.set({ captureAll: true })]), CAP);
   const before = (await l.request('cors-lens/status', {})).startedAt;
   await stopServiceWorker(l);
   await waitFor(async () => {

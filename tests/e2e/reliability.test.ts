@@ -239,6 +239,7 @@ describe('a worker restarted on corrupted storage', () => {
           scope: { tabs: 'all of them', forced: 7 },
         });
         await chrome.storage.local.set({ settings: { captureAll: true, cap: 'lots', resourceTypes: [1, 2] } });
+        await chrome.storage.session.set({ captureAll: true });
       }, tabId);
       const before = (await l.request('cors-lens/status', {})).startedAt;
       await stopServiceWorker(l);

@@ -1,0 +1,30 @@
+/**
+ * Who may talk to the worker: only this extension's own pages (the DevTools page, the panel, the
+ * options page, a popped-out panel). `chrome.runtime.onMessage` and `onConnect` also hear this
+ * extension's content scripts, whose `sender.url` is a web page; a page or another extension
+ * reaches them only if `externally_connectable` or a bug lets it through. Each message and port is
+ * checked, so none of them can read a session or turn capture on.
+ */
+export interface SenderLike {
+  id?: string;
+  url?: string;
+  origin?: string;
+}
+
+export interface Self {
+  /** `chrome.runtime.id` */
+  id: string;
+  /** `chrome.runtime.getURL('')`: `chrome-extension://<id>/` */
+  base: string;
+}
+
+export function isOwnPage(sender: SenderLike | undefined, self: Self): boolean {
+  if (!sender || sender.id !== self.id) return false;
+  if (typeof sender.url !== 'string' || !sender.url.startsWith(self.base)) return false;
+  // Chrome also says where the message came from; when it does, it must agree.
+  return sender.origin === undefined || `${sender.origin}/` === self.base;
+}
+
+export function self(): Self {
+  return { id: chrome.runtime.id, base: chrome.runtime.getURL('') };
+}

@@ -1,0 +1,15 @@
+/**
+ * The user's "Also redact" names, saved by the panel's Export menu in `storage.local`. The export
+ * API, Copy as Markdown and Copy as curl read the same list, so no output forgets it.
+ */
+export const REDACT_EXTRA_KEY = 'redactExtra';
+
+export async function loadRedactExtra(area: chrome.storage.StorageArea | undefined = typeof chrome === 'undefined' ? undefined : chrome.storage?.local): Promise<string[]> {
+  if (!area) return [];
+  try {
+    const v = (await area.get(REDACT_EXTRA_KEY))[REDACT_EXTRA_KEY];
+    return Array.isArray(v) ? v.filter((n): n is string => typeof n === 'string') : [];
+  } catch {
+    return [];
+  }
+}
