@@ -1,7 +1,10 @@
 import { useMemo, useState } from 'preact/hooks';
 import type { Exchange } from '../traffic/exchange';
 import { curlForPreflight, curlForRequest } from './curl';
-import { decisiveHeaders } from './headers';
+import { decisiveOf, neverSent } from './decisive';
+import { answerOf } from './answer';
+import { Answer } from './Answer';
+import { preflightFromCache } from './preflight-cache';
 import { fixToCopy } from './format';
 import { copyText } from './clipboard';
 import { exchangeMarkdown } from '../report/markdown';
@@ -25,9 +28,23 @@ export function fixOf(ex: Exchange): string | null {
   return fix === undefined ? null : fixToCopy(fix);
 }
 
-/** The selected exchange: findings first (the answer), then the facts, then preflight and request side by side. */
+/** A preflight with nothing to show as tables: reused from the cache, or not seen. */
+function preflightNote(ex: Exchange): { status: string; text: string } | undefined {
+  const p = ex.preflight;
+  if (!p || p.observed === 'sent') return undefined;
+  if (p.observed === 'cached') return { status: 'from the preflight cache', text: 'Not sent: Chrome reused an earlier preflight answer from its preflight cache.' };
+  const cache = preflightFromCache(ex);
+  if (cache) return { status: 'most likely from the preflight cache', text: `Not seen: ${cache}.` };
+  return undefined;
+}
+
+/**
+ * The selected exchange: the answer (headline, whether it reached the server, the fix), the facts,
+ * the evidence (preflight and request side by side, response headers first), then the findings.
+ */
 export function Detail({ ex, onClose, now = Date.now, tabId }: Props) {
-  const decisive = useMemo(() => decisiveHeaders(ex), [ex]);
+  const decisive = useMemo(() => decisiveOf(ex), [ex]);
+  const answer = useMemo(() => answerOf(ex), [ex]);
   const [copied, setCopied] = useState<string | null>(null);
   const preflightCurl = curlForPreflight(ex);
   const fix = fixOf(ex);
@@ -37,7 +54,7 @@ export function Detail({ ex, onClose, now = Date.now, tabId }: Props) {
   return (
     <section class="detail" aria-label="Exchange detail" data-id={ex.id}>
       <header class="detail-head">
-        <h2 title={ex.url}>
+        <h2 title={ex.url} class="detail-url">
           <span class="method">{ex.method}</span> {ex.url}
         </h2>
         <div class="actions">
@@ -66,8 +83,8 @@ export function Detail({ ex, onClose, now = Date.now, tabId }: Props) {
         </div>
       </header>
       <div class="detail-body">
-        <Findings findings={ex.findings} />
-        {tabId !== undefined && <TryFix ex={ex} tabId={tabId} now={now} />}
+        {/* The exchange's sequence diagram is mounted here, above the answer. */}
+        <Answer answer={answer} />
         <Facts ex={ex} now={now()} />
         <div class="sides">
           {ex.preflight && (
@@ -77,7 +94,9 @@ export function Detail({ ex, onClose, now = Date.now, tabId }: Props) {
               response={ex.preflight.response}
               finalResponse={ex.preflight.finalResponse}
               error={ex.preflight.error}
-              decisive={decisive}
+              decisiveRequest={decisive.preflightRequest}
+              decisiveResponse={decisive.preflightResponse}
+              note={preflightNote(ex)}
             />
           )}
           <MessageView
@@ -86,9 +105,13 @@ export function Detail({ ex, onClose, now = Date.now, tabId }: Props) {
             response={ex.response}
             finalResponse={ex.finalResponse}
             error={ex.error}
-            decisive={decisive}
+            decisiveRequest={decisive.request}
+            decisiveResponse={decisive.response}
+            note={neverSent(ex) ? { status: 'not sent', text: `Chrome never sent the ${ex.method} request${ex.preflight ? ': it stopped at its preflight' : ''}, so it has no headers to show.` } : undefined}
           />
         </div>
+        <Findings findings={ex.findings} shownFix={answer.fix} />
+        {tabId !== undefined && <TryFix ex={ex} tabId={tabId} now={now} />}
       </div>
     </section>
   );

@@ -1,13 +1,15 @@
 import type { Finding } from '../cors/types';
-import { codeSpans } from './format';
+import { specLinkText } from './format';
+import { Rich } from './Rich';
 
-/** Text with its `code` spans as <code>: both stay text nodes, never HTML. */
-function Rich({ text }: { text: string }) {
-  return <>{codeSpans(text).map((s, i) => (s.code ? <code key={i}>{s.text}</code> : s.text))}</>;
+interface Props {
+  findings: Finding[];
+  /** The fix the answer above already shows: not repeated under its finding. */
+  shownFix?: string | null;
 }
 
-/** Each finding: title, Chrome's error name, the value at fault, the explanation, the fix and the spec step. */
-export function Findings({ findings }: { findings: Finding[] }) {
+/** Each finding: title, Chrome's error name, the value at fault, the explanation, its fix (unless shown above) and the spec step. */
+export function Findings({ findings, shownFix = null }: Props) {
   if (findings.length === 0) return <p class="muted findings-none">No CORS findings for this exchange.</p>;
   return (
     <ol class="findings" aria-label="Findings">
@@ -30,11 +32,13 @@ export function Findings({ findings }: { findings: Finding[] }) {
           <p class="finding-detail">
             <Rich text={f.detail} />
           </p>
-          <p class="fix">
-            <span class="label">Fix</span> <Rich text={f.fix} />
-          </p>
-          <a href={f.spec} target="_blank" rel="noreferrer">
-            Fetch Standard: {f.spec.replace(/^https:\/\/fetch\.spec\.whatwg\.org\//, '')}
+          {f.fix !== shownFix && (
+            <p class="fix">
+              <span class="label">Fix</span> <Rich text={f.fix} />
+            </p>
+          )}
+          <a href={f.spec} target="_blank" rel="noreferrer" title={f.spec}>
+            {specLinkText(f.spec)}
           </a>
         </li>
       ))}

@@ -69,7 +69,7 @@ export function blockedPut(over: Partial<Exchange> = {}): Exchange {
     verdict: 'blocked',
     findings: [
       finding({
-        id: 'header-disallowed-by-preflight',
+        id: 'header-not-allowed-by-preflight',
         stage: 'preflight',
         chromeCorsError: 'HeaderDisallowedByPreflightResponse',
         failedParameter: 'x-custom-header',
