@@ -30,7 +30,7 @@ describe('the answer a detail leads with', () => {
     expect(a.reached).toBe('yes');
     expect(a.reachedText).toContain('side effects');
     expect(a.fix).toContain('Access-Control-Allow-Origin: http://127.0.0.1:9001');
-    expect(findingCell(ex)).toBe('Response refused: no Access-Control-Allow-Origin');
+    expect(findingCell(ex)).toBe('no Access-Control-Allow-Origin');
   });
 
   it('heads an allowed exchange plainly, with no fix', () => {

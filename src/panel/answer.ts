@@ -119,8 +119,10 @@ export function answerOf(ex: Exchange): Answer {
   return { kind: 'other', headline: label[ex.verdict] ?? ex.verdict, blockers: [], ...reached, fix: warning?.fix ?? null };
 }
 
-/** The lead finding's short form for the table's Finding column: the headline without its code quotes. */
+/** The table's Finding column: the blockers, with where it failed when that was not the response itself. */
 export function findingCell(ex: Exchange): string {
   const a = answerOf(ex);
-  return a.kind === 'allowed' ? '' : a.headline.replace(/`/g, '');
+  if (a.kind === 'allowed') return '';
+  const text = a.kind === 'preflight' ? `preflight: ${joinAnd(a.blockers)}` : a.kind === 'response' ? joinAnd(a.blockers) : a.kind === 'redirect' ? `redirect: ${joinAnd(a.blockers)}` : a.headline;
+  return text.replace(/`/g, '');
 }

@@ -37,7 +37,7 @@ describe('row formatting', () => {
     const ex = blockedPut({ startedAt: new Date(2024, 0, 2, 13, 5, 7, 9).getTime() });
     const r = rowOf(ex);
     expect(r).toMatchObject({ path: '/gin?s=custom-header', host: '127.0.0.1:9002', method: 'PUT', status: 'CORS error', preflight: 'sent 204', verdict: 'blocked', tone: 'blocked', time: '13:05:07.009' });
-    expect(r.finding).toBe('Preflight failed: x-custom-header not in Access-Control-Allow-Headers');
+    expect(r.finding).toBe('preflight: x-custom-header not in Access-Control-Allow-Headers');
     // The status of a blocked row is red only when it failed: a 200 whose body the page may not read is not.
     expect(r.statusBad).toBe(true);
     expect(rowOf(exchange({ verdict: 'blocked', response: { statusCode: 200, headers: [] } })).statusBad).toBe(false);

@@ -95,3 +95,8 @@ export async function screenshot(p: RealPanel): Promise<Buffer> {
   const shot = await p.devtools.send<{ data: string }>('Page.captureScreenshot', { format: 'png' });
   return Buffer.from(shot.data, 'base64');
 }
+
+/** Undock DevTools into a window of its own, so that its page (and the panel) is the whole window. */
+export async function undockDevtools(p: RealPanel): Promise<void> {
+  await p.devtools.eval(`import('./ui/legacy/legacy.js').then((UI) => { UI.DockController.DockController.instance().setDockSide('undocked'); return true; })`);
+}
