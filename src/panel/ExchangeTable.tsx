@@ -60,7 +60,7 @@ export function ExchangeTable({ exchanges, selectedId, onSelect, onKeyDown }: Pr
                 {r.host && <span class="host">{r.host}</span>}
                 <span class="path">{r.path}</span>
               </div>
-              <div role="gridcell">{r.method}</div>
+              <div role="gridcell" class="col-method">{r.method}</div>
               <div role="gridcell" class={`col-status${r.statusBad ? ' status-bad' : ''}`} title={ex.error ?? r.status}>
                 {r.status}
               </div>

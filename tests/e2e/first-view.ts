@@ -22,7 +22,9 @@ export interface FirstView {
   fix: { text: string; inView: boolean; codes: string[] } | null;
   rows: HeaderRowSeen[];
   sideStatus: Array<{ side: string; text: string; inView: boolean }>;
-  /** Status cells of every listed row whose text does not fit. */
+  /** The detail's URL and finding titles, where cut off. */
+  clippedText: string[];
+  /** Method, status, preflight, verdict and time cells of every listed row whose text does not fit. */
   clippedStatus: string[];
   /** Name cells whose host is cut off. */
   hiddenHosts: string[];
@@ -47,7 +49,7 @@ export const MEASURE = `
     return r.height > 0 && r.top >= frame.top - 1 && r.bottom <= bottom + 1;
   };
   const clipped = (el) => el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
-  // An ellipsis can hide a few pixels scrollWidth rounds away: lay the text out alone, in the cell's font, and compare.
+  // An ellipsis shows for any overflow, even below the pixel scrollWidth rounds to: lay the text out alone, in the cell's font, and compare.
   const cut = (el) => {
     const cs = getComputedStyle(el);
     const s = document.createElement('span');
@@ -57,7 +59,7 @@ export const MEASURE = `
     document.body.append(s);
     const w = s.getBoundingClientRect().width;
     s.remove();
-    return clipped(el) || w > el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) + 0.5;
+    return clipped(el) || w > el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight) + 0.02;
   };
   const text = (el) => (el ? el.textContent.replace(/\\s+/g, ' ').trim() : '');
   const h = document.querySelector('[data-testid=headline]');
@@ -73,7 +75,8 @@ export const MEASURE = `
     inView: inView(tr),
   }));
   const sideStatus = [...document.querySelectorAll('.detail .side')].map((s) => ({ side: s.getAttribute('aria-label'), text: text(s.querySelector('h3 span')), inView: inView(s.querySelector('h3')) }));
-  const clippedStatus = [...document.querySelectorAll('[role=row][data-id] .col-status')].filter(cut).map(text);
+  const clippedText = [...document.querySelectorAll('.detail-url, .finding-title')].filter(clipped).map(text);
+  const clippedStatus = [...document.querySelectorAll('[role=row][data-id] :is(.col-method, .col-status, .col-preflight, .col-time)')].filter(cut).map(text);
   const hiddenHosts = [...document.querySelectorAll('[role=row][data-id] .name')].filter((c) => {
     const host = c.querySelector('.host');
     return !host || host.getBoundingClientRect().right > c.getBoundingClientRect().right;
@@ -88,7 +91,7 @@ export const MEASURE = `
     headline: { text: text(h), inView: inView(h), clipped: h ? clipped(h) : true },
     reached: { value: reached ? reached.dataset.reached : null, text: text(reached), inView: inView(reached) },
     fix: fix ? { text: text(fix), inView: inView(fix), codes: [...fix.querySelectorAll('code')].map(text) } : null,
-    rows, sideStatus, clippedStatus, hiddenHosts, backticks, tryFixLines,
+    rows, sideStatus, clippedText, clippedStatus, hiddenHosts, backticks, tryFixLines,
     detailTop: document.querySelector('.detail').getBoundingClientRect().top,
     listHeight: document.querySelector('.grid-scroll').getBoundingClientRect().height,
   };

@@ -86,7 +86,7 @@ beforeAll(async () => {
   page = await l.context.newPage();
   await page.goto(`${lab.originA}/`);
   tabId = await l.tabIdOf(lab.originA);
-  await waitFor(async () => (await l.request('cors-lens/status', {})).tabs.includes(tabId), 'capture of the lab tab', 60_000);
+  await waitFor(async () => (await l.request('cors-lens/status', {})).tabs.includes(tabId), 'capture of the lab tab', 150_000);
   for (const s of Object.keys(SCENARIOS)) await page.evaluate((id) => (window as unknown as { corsLab: { run(id: string): Promise<unknown> } }).corsLab.run(id), s);
   const report = await waitFor(async () => {
     const r = await exportReport(l, tabId);
@@ -96,7 +96,7 @@ beforeAll(async () => {
   p = await openRealPanel(l, tabId);
   await undockDevtools(p);
   await sizeDevtools(p, WIDTH, HEIGHT);
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await l?.close();
@@ -139,6 +139,7 @@ function check(scenario: string, v: FirstView): void {
   // A request Chrome never sent has no header table at all.
   if (want.reached === 'no') expect(v.rows.filter((r) => r.side?.startsWith('Request'))).toEqual([]);
   expect(v.clippedStatus).toEqual([]);
+  expect(v.clippedText).toEqual([]);
   expect(v.hiddenHosts).toEqual([]);
   expect(v.backticks).toEqual([]);
 
@@ -171,7 +172,11 @@ describe.each(['light', 'dark'] as const)('the detail at first view, real DevToo
       writeFileSync(join(ARTIFACTS, name), png);
       writeFileSync(join(ARTIFACTS, name.replace(/\.png$/, '.json')), JSON.stringify(v, null, 1));
       check(scenario, v);
-      if (process.env.UPDATE_DOCS) copyFileSync(join(ARTIFACTS, name), join(DOCS, name));
+      if (process.env.UPDATE_DOCS) {
+        copyFileSync(join(ARTIFACTS, name), join(DOCS, name));
+        // The README's picture: a request whose preflight did not allow its header.
+        if (name === 'panel-seed-gin-other-header-light.png') copyFileSync(join(ARTIFACTS, name), join(DOCS, 'panel-blocked.png'));
+      }
     });
   }
 });

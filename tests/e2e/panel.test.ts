@@ -56,12 +56,13 @@ beforeAll(async () => {
   page = await l.context.newPage();
   await page.goto(`${lab.originA}/`);
   tabId = await l.tabIdOf(lab.originA);
-  await waitFor(async () => (await l.request('cors-lens/status', {})).tabs.includes(tabId), 'capture of the lab tab', 60_000);
+  await waitFor(async () => (await l.request('cors-lens/status', {})).tabs.includes(tabId), 'capture of the lab tab', 150_000);
   await page.evaluate(() => (window as unknown as { corsLab: { runAll(): Promise<unknown> } }).corsLab.runAll());
   await new Promise((r) => setTimeout(r, 500));
   report = await exportSession();
   await openPanel();
-});
+  // Every lab scenario, one after the other, in a browser with DevTools open: minutes on a shared machine.
+}, 300_000);
 
 afterAll(async () => {
   await l?.close();
