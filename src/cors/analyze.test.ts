@@ -237,7 +237,7 @@ describe('explanations quote the values seen', () => {
       ...failed,
     }));
     expect(findingProse(a.findings[0]!).fix).toBe(
-      `Answer OPTIONS /api/data with status 204 with \`Access-Control-Allow-Origin: ${A}\` and \`Access-Control-Allow-Headers: authorization, content-type\` (it was 405).`,
+      `Answer OPTIONS /api/data with status 204 (it was 405), and add \`Access-Control-Allow-Origin: ${A}\` and \`Access-Control-Allow-Headers: authorization, content-type\` to that response.`,
     );
     expect(a.preflight.reasons).toEqual([
       'header authorization is not CORS-safelisted',

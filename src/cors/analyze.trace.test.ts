@@ -249,7 +249,7 @@ describe('analyzeExchange on the Chromium 156 traces', () => {
     expect(a.preflight.reasons[0]).toBe('method PUT is not CORS-safelisted');
     expect(a.preflight.reasons).toContain('header x-custom is not CORS-safelisted');
     expect(findingProse(a.findings[0]!).fix).toBe(
-      'Answer OPTIONS /b404 with status 204 with `Access-Control-Allow-Origin: http://127.0.0.1:32943`, `Access-Control-Allow-Methods: PUT` and `Access-Control-Allow-Headers: content-type, x-custom` (it was 404).',
+      'Answer OPTIONS /b404 with status 204 (it was 404), and add `Access-Control-Allow-Origin: http://127.0.0.1:32943`, `Access-Control-Allow-Methods: PUT` and `Access-Control-Allow-Headers: content-type, x-custom` to that response.',
     );
   });
 

@@ -153,8 +153,9 @@ export function preflightFix(p: FindingParams, includeOrigin: boolean): string {
   const lines = preflightFixLines(p, includeOrigin);
   const statusOk = p.status !== undefined && p.status >= 200 && p.status <= 299;
   if (!statusOk) {
-    const withLines = lines.length > 0 ? ` with ${joinAnd(lines)}` : '';
-    return `Answer OPTIONS ${p.path} with status 204${withLines} (it was ${p.status ?? 'not answered'}).`;
+    const was = `(it was ${p.status ?? 'not answered'})`;
+    if (lines.length === 0) return `Answer OPTIONS ${p.path} with status 204 ${was}.`;
+    return `Answer OPTIONS ${p.path} with status 204 ${was}, and add ${joinAnd(lines)} to that response.`;
   }
   if (lines.length === 0) return `Check the OPTIONS response of ${p.path}.`;
   return `Add ${joinAnd(lines)} to the OPTIONS response of ${p.path}.`;

@@ -57,12 +57,14 @@ export function ExchangeTable({ exchanges, selectedId, onSelect, onKeyDown }: Pr
               onClick={() => onSelect(r.id, true)}
             >
               <div role="gridcell" class="name" title={r.url}>
-                {r.path}
-                {r.host && <span class="host"> {r.host}</span>}
+                {r.host && <span class="host">{r.host}</span>}
+                <span class="path">{r.path}</span>
               </div>
-              <div role="gridcell">{r.method}</div>
-              <div role="gridcell" title={ex.error ?? r.status}>{r.status}</div>
-              <div role="gridcell">{r.preflight}</div>
+              <div role="gridcell" class="col-method">{r.method}</div>
+              <div role="gridcell" class={`col-status${r.statusBad ? ' status-bad' : ''}`} title={ex.error ?? r.status}>
+                {r.status}
+              </div>
+              <div role="gridcell" class="col-preflight">{r.preflight}</div>
               <div role="gridcell" class="verdict">
                 {r.verdict}
                 {(ex.finalResponse || ex.preflight?.finalResponse) && (

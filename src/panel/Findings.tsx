@@ -1,19 +1,16 @@
-import { describeFinding, type TextRun } from '../cors/describe';
+import { describeFinding, markedText } from '../cors/describe';
 import type { Finding } from '../cors/types';
+import { specLinkText } from './format';
+import { Rich } from './Rich';
 
-/** Rendered runs, code runs as <code>: both stay text nodes, never HTML. */
-function Rich({ runs }: { runs: readonly TextRun[] }) {
-  return <>{runs.map((r, i) => (r.code ? <code key={i}>{r.text}</code> : r.text))}</>;
+interface Props {
+  findings: Finding[];
+  /** The fix the answer above already shows: not repeated under its finding. */
+  shownFix?: string | null;
 }
 
-/** "#concept-cors-check" → "concept cors check": the spec section, readable. */
-function specLabel(spec: string): string {
-  const anchor = spec.replace(/^https:\/\/fetch\.spec\.whatwg\.org\/#?/, '');
-  return anchor === spec ? spec : `Fetch Standard: ${anchor.replace(/-0$/, '').replace(/-/g, ' ')}`;
-}
-
-/** Each finding: title, Chrome's error name, the value at fault, the explanation, the fix and the spec step. */
-export function Findings({ findings }: { findings: Finding[] }) {
+/** Each finding: title, Chrome's error name, the value at fault, the explanation, its fix (unless shown above) and the spec step. */
+export function Findings({ findings, shownFix = null }: Props) {
   if (findings.length === 0) return <p class="muted findings-none">No CORS findings for this exchange.</p>;
   return (
     <ol class="findings" aria-label="Findings">
@@ -36,12 +33,14 @@ export function Findings({ findings }: { findings: Finding[] }) {
           <p class="finding-detail">
             <Rich runs={t.detail} />
           </p>
-          <p class="fix">
-            <span class="label">Fix</span> <Rich runs={t.fix} />
-          </p>
+          {markedText(t.fix) !== shownFix && (
+            <p class="fix">
+              <span class="label">Fix</span> <Rich runs={t.fix} />
+            </p>
+          )}
           {t.spec && (
-            <a href={t.spec} target="_blank" rel="noreferrer">
-              {specLabel(t.spec)}
+            <a href={t.spec} target="_blank" rel="noreferrer" title={t.spec}>
+              {specLinkText(t.spec)}
             </a>
           )}
         </li>

@@ -51,7 +51,7 @@ export function Toolbar(p: Props) {
         <button
           key={key}
           type="button"
-          class="chip"
+          class="chip btn"
           aria-pressed={p.filter[key]}
           aria-label={aria}
           data-toggle={key}
@@ -63,12 +63,15 @@ export function Toolbar(p: Props) {
       <span class="counters" data-testid="counters" data-shown={p.shown} data-total={p.total} aria-live="polite">
         {p.shown !== p.total && <span>{p.shown} / {p.total} shown · </span>}
         <span data-counter="captured">{p.counters.captured} captured</span> · <span data-counter="blocked">{p.blocked} blocked</span>
-        {' · '}
-        <span data-counter="dropped" title="Dropped as the oldest over the session cap">{p.counters.dropped} dropped</span>
+        {p.counters.dropped > 0 && ' · '}
+        {/* Only worth a word once something was dropped; the count stays in the DOM for automation. */}
+        <span data-counter="dropped" hidden={p.counters.dropped === 0} title="The session keeps the newest exchanges up to its cap (10,000 by default, in Options); older ones are dropped">
+          {p.counters.dropped} dropped (oldest, over the session cap)
+        </span>
       </span>
       {p.children}
       {p.onPopOut && (
-        <button type="button" onClick={p.onPopOut} aria-label="Pop out into a tab" title="Open this panel in its own tab">
+        <button type="button" class="btn" onClick={p.onPopOut} aria-label="Pop out into a tab" title="Open this panel in its own tab">
           Pop out
         </button>
       )}

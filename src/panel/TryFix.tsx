@@ -2,6 +2,7 @@ import { useMemo, useState } from 'preact/hooks';
 import { displayHeaderName, planOverride } from '../cors/override';
 import { serverSnippets } from '../cors/override-snippets';
 import type { Exchange } from '../traffic/exchange';
+import { Rich } from './Rich';
 import { changedByOverride, defaultOverrideApi, remaining, useOverrides, type OverrideApi } from './override-client';
 
 interface Props {
@@ -50,7 +51,7 @@ export function TryFix({ ex, tabId, api = defaultOverrideApi(), now = Date.now }
         </p>
         {answer.serverFix && (
           <p class="fix">
-            <span class="label">Server fix</span> {answer.serverFix}
+            <span class="label">Server fix</span> <Rich text={answer.serverFix} />
           </p>
         )}
       </section>

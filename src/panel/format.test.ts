@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { textRuns } from '../cors/describe';
-import { fixToCopy, expiryText, leadFinding, nameOf, preflightCell, rowOf, statusCell, timeCell } from './format';
+import { codeSpans, fixToCopy, expiryText, leadFinding, nameOf, preflightCell, rowOf, statusCell, timeCell } from './format';
 import { blockedPut, exchange, finding } from './testing';
 
 describe('row formatting', () => {
@@ -20,7 +19,9 @@ describe('row formatting', () => {
     expect(preflightCell(blockedPut())).toBe('sent 204');
     const p = blockedPut().preflight!;
     expect(preflightCell(exchange({ preflight: { ...p, observed: 'cached', response: null } }))).toBe('cached');
-    expect(preflightCell(exchange({ preflight: { ...p, observed: 'missing', response: null } }))).toBe('missing');
+    // Needed, not seen, and the request went out: Chrome had an answer, most likely from its preflight cache.
+    expect(preflightCell(exchange({ preflight: { ...p, observed: 'missing', response: null } }))).toBe('cache (likely)');
+    expect(preflightCell(blockedPut({ preflight: { ...p, observed: 'missing', response: null }, request: { headers: [['origin', 'http://127.0.0.1:9001']] } }))).toBe('missing');
     expect(preflightCell(exchange({ preflight: { ...p, response: null, error: 'net::ERR_CONNECTION_REFUSED' } }))).toBe('sent (net::ERR_CONNECTION_REFUSED)');
     expect(preflightCell(exchange())).toBe('none');
   });
@@ -36,7 +37,10 @@ describe('row formatting', () => {
     const ex = blockedPut({ startedAt: new Date(2024, 0, 2, 13, 5, 7, 9).getTime() });
     const r = rowOf(ex);
     expect(r).toMatchObject({ path: '/gin?s=custom-header', host: '127.0.0.1:9002', method: 'PUT', status: 'CORS error', preflight: 'sent 204', verdict: 'blocked', tone: 'blocked', time: '13:05:07.009' });
-    expect(r.finding).toBe('Request header not listed in Access-Control-Allow-Headers');
+    expect(r.finding).toBe('preflight: x-custom-header not in Access-Control-Allow-Headers');
+    // The status of a blocked row is red only when it failed: a 200 whose body the page may not read is not.
+    expect(r.statusBad).toBe(true);
+    expect(rowOf(exchange({ verdict: 'blocked', response: { statusCode: 200, headers: [] } })).statusBad).toBe(false);
     expect(rowOf(ex)).toBe(r);
     expect(rowOf(exchange({ findings: [finding({ severity: 'warning' })] })).tone).toBe('warning');
     expect(rowOf(exchange({ verdict: 'not-cors' })).verdict).toBe('not CORS');
@@ -49,8 +53,16 @@ describe('row formatting', () => {
     expect(expiryText(0, 3_000)).toBe('expired 3 s ago');
   });
 
-  it('copies the header line of a fix, else the whole fix', () => {
-    expect(fixToCopy(textRuns('Add `Access-Control-Allow-Origin: http://a.test` to the response.'))).toBe('Access-Control-Allow-Origin: http://a.test');
-    expect(fixToCopy(textRuns('Answer with 204.'))).toBe('Answer with 204.');
+  it('splits `code` spans and copies the header line of a fix', () => {
+    expect(codeSpans('Add `A: b` to `OPTIONS`.')).toEqual([
+      { code: false, text: 'Add ' },
+      { code: true, text: 'A: b' },
+      { code: false, text: ' to ' },
+      { code: true, text: 'OPTIONS' },
+      { code: false, text: '.' },
+    ]);
+    expect(codeSpans('plain')).toEqual([{ code: false, text: 'plain' }]);
+    expect(fixToCopy('Add `Access-Control-Allow-Origin: http://a.test` to the response.')).toBe('Access-Control-Allow-Origin: http://a.test');
+    expect(fixToCopy('Access-Control-Allow-Origin: *')).toBe('Access-Control-Allow-Origin: *');
   });
 });

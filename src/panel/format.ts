@@ -1,6 +1,7 @@
-import { describeFinding, plainText, type TextRun } from '../cors/describe';
 import type { Exchange } from '../traffic/exchange';
 import type { Finding } from '../cors/types';
+import { findingCell } from './answer';
+import { preflightCacheCell } from './preflight-cache';
 
 /** What one row of the table shows: plain strings, computed once per exchange. */
 export interface Row {
@@ -13,6 +14,8 @@ export interface Row {
   url: string;
   method: string;
   status: string;
+  /** The status is a failure (an error, a 4xx/5xx): only then is it shown in red. */
+  statusBad: boolean;
   preflight: string;
   verdict: string;
   finding: string;
@@ -51,7 +54,7 @@ export function statusCell(ex: Exchange): string {
 export function preflightCell(ex: Exchange): string {
   const p = ex.preflight;
   if (!p) return 'none';
-  if (p.observed !== 'sent') return p.observed;
+  if (p.observed !== 'sent') return preflightCacheCell(ex) ?? p.observed;
   if (p.response?.statusCode !== undefined) return `sent ${p.response.statusCode}`;
   return p.error ? `sent (${p.error})` : 'sent';
 }
@@ -67,11 +70,6 @@ export const VERDICT_LABEL: Record<Exchange['verdict'], string> = {
 /** The finding a row is about: the first error (the reason for a block), else the first warning. */
 export function leadFinding(ex: Exchange): Finding | undefined {
   return ex.findings.find((f) => f.severity === 'error') ?? ex.findings[0];
-}
-
-function leadTitle(ex: Exchange): string {
-  const f = leadFinding(ex);
-  return f ? describeFinding(f).title : '';
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -102,9 +100,10 @@ export function rowOf(ex: Exchange): Row {
     url: ex.url,
     method: ex.method,
     status: statusCell(ex),
+    statusBad: ex.response?.statusCode !== undefined ? ex.response.statusCode >= 400 : ex.error !== null,
     preflight: preflightCell(ex),
     verdict: VERDICT_LABEL[ex.verdict] ?? ex.verdict,
-    finding: leadTitle(ex),
+    finding: findingCell(ex),
     time: timeCell(ex.startedAt),
     tone: toneOf(ex),
   };
@@ -120,7 +119,49 @@ export function expiryText(expiresAt: number, now: number): string {
 }
 
 /** The catalogue writes header lines and values in `backticks`: split them out to show as code (still text). */
+export function codeSpans(text: string): Array<{ code: boolean; text: string }> {
+  const out: Array<{ code: boolean; text: string }> = [];
+  const re = /`([^`]+)`/g;
+  let last = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (m.index > last) out.push({ code: false, text: text.slice(last, m.index) });
+    out.push({ code: true, text: m[1]! });
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) out.push({ code: false, text: text.slice(last) });
+  return out;
+}
+
 /** What "Copy fix" copies: the exact header line when the fix names one, else the whole fix. */
-export function fixToCopy(fix: readonly TextRun[]): string {
-  return fix.find((r) => r.code)?.text ?? plainText(fix);
+export function fixToCopy(fix: string): string {
+  return codeSpans(fix).find((s) => s.code)?.text ?? fix;
+}
+
+/** Names of the Fetch Standard sections the catalogue links to, as the standard titles them. */
+const SPEC_SECTIONS: Record<string, string> = {
+  'concept-cors-check': 'CORS check',
+  'cors-preflight-fetch-0': 'CORS-preflight fetch',
+  'cors-protocol-and-credentials': 'CORS protocol and credentials',
+  'cors-protocol-and-http-caches': 'CORS protocol and HTTP caches',
+  'concept-network-error': 'network error',
+  'main-fetch': 'main fetch',
+  'concept-http-redirect-fetch': 'HTTP-redirect fetch',
+  'cors-non-wildcard-request-header-name': 'CORS non-wildcard request-header name',
+  'http-cors-protocol': 'CORS protocol',
+};
+
+/** "Fetch Standard: CORS check" rather than a raw anchor; other documents by their host and section. */
+export function specLinkText(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return url;
+  }
+  const anchor = u.hash.slice(1);
+  const header = /^http-(access-control-[a-z-]+)$/.exec(anchor);
+  const section = SPEC_SECTIONS[anchor] ?? (header ? `the ${header[1]!.replace(/(^|-)([a-z])/g, (_m, d: string, c: string) => d + c.toUpperCase())} header` : anchor.replace(/^concept-/, '').replace(/-\d+$/, '').replace(/-/g, ' '));
+  const draft = u.pathname.split('/').filter(Boolean)[0] ?? '';
+  const doc = u.host === 'fetch.spec.whatwg.org' ? 'Fetch Standard' : u.host === 'wicg.github.io' && draft ? `WICG draft: ${draft.replace(/-/g, ' ')}` : u.host;
+  return section ? `${doc}: ${section}` : doc;
 }

@@ -1,32 +1,4 @@
-import type { Exchange } from '../traffic/exchange';
-import { catalogueEntryOrNull } from '../cors/catalogue';
-import { corsUnsafeRequestHeaders } from '../cors/request-headers';
 import type { Message } from '../cors/types';
-
-/** Always decisive for a CORS verdict when present. */
-const ALWAYS = ['origin', 'access-control-allow-origin'];
-
-/**
- * The headers that decided the verdict, to highlight, from the findings as data: Origin and
- * Access-Control-Allow-Origin, the headers each finding's catalogue entry names as decisive,
- * the header or method a finding's failedParameter names, and the request headers that made a
- * preflight necessary (the engine's CORS-unsafe request-header names).
- */
-export function decisiveHeaders(ex: Exchange): Set<string> {
-  const out = new Set<string>(ALWAYS);
-  for (const f of ex.findings) {
-    const entry = catalogueEntryOrNull(f.id);
-    if (entry) for (const name of [...entry.decisive.request, ...entry.decisive.response]) out.add(name);
-    if (f.values.header) out.add(f.values.header.toLowerCase());
-    if (f.failedParameter) for (const name of f.failedParameter.toLowerCase().split(/\s*,\s*/)) if (name) out.add(name);
-  }
-  if (ex.preflight?.required) for (const u of corsUnsafeRequestHeaders(ex.request.headers)) out.add(u.name);
-  if (ex.credentials.value === 'include') out.add('access-control-allow-credentials');
-  // The preflight's question is decisive when its answer is: Allow-Headers answers Request-Headers.
-  if (out.has('access-control-allow-headers')) out.add('access-control-request-headers');
-  if (out.has('access-control-allow-methods')) out.add('access-control-request-method');
-  return out;
-}
 
 export type HeaderChange = 'same' | 'added' | 'changed' | 'removed';
 export interface DiffedHeader {

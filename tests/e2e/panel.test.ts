@@ -1,15 +1,16 @@
+import { describeFinding, markedText, plainText } from '../../src/cors/describe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { CDPSession, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { openRealPanel, type Remote } from './devtools';
 import { startLab } from '../../lab/server.mjs';
 import { launch, waitFor, type Launched, exportReport } from './browser';
 import type { SessionReport } from '../../src/report/schema';
 import type { Exchange } from '../../src/traffic/exchange';
 import { fixToCopy } from '../../src/panel/format';
-import { describeFinding, plainText } from '../../src/cors/describe';
 
 /**
  * The CORS panel where users see it: DevTools (opened by --auto-open-devtools-for-tabs) on the lab
@@ -23,80 +24,24 @@ type Lab = Awaited<ReturnType<typeof startLab>>;
 const ARTIFACTS = join(import.meta.dirname, '../../test-artifacts');
 const run = promisify(execFile);
 
-/** A target (DevTools page, panel iframe) reached through the browser session: Target.sendMessageToTarget. */
-interface Remote {
-  targetId: string;
-  send<T = unknown>(method: string, params?: object): Promise<T>;
-  eval<T>(expression: string): Promise<T>;
-}
-
-async function attach(browser: CDPSession, targetId: string): Promise<Remote> {
-  const { sessionId } = await browser.send('Target.attachToTarget', { targetId, flatten: false });
-  let seq = 0;
-  const pending = new Map<number, (m: { result?: unknown; error?: { message: string } }) => void>();
-  browser.on('Target.receivedMessageFromTarget', (e) => {
-    if (e.sessionId !== sessionId) return;
-    const m = JSON.parse(e.message) as { id?: number; result?: unknown; error?: { message: string } };
-    if (m.id !== undefined) pending.get(m.id)?.(m);
-  });
-  const remote: Remote = {
-    targetId,
-    send: (method, params = {}) =>
-      new Promise((resolve, reject) => {
-        const id = ++seq;
-        pending.set(id, (m) => (pending.delete(id), m.error ? reject(new Error(`${method}: ${m.error.message}`)) : resolve(m.result as never)));
-        void browser.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) }).catch(reject);
-      }),
-    async eval<T>(expression: string) {
-      const r = await remote.send<{ result: { value: T }; exceptionDetails?: { exception?: { description?: string }; text: string } }>('Runtime.evaluate', {
-        expression,
-        awaitPromise: true,
-        returnByValue: true,
-      });
-      if (r.exceptionDetails) throw new Error(r.exceptionDetails.exception?.description ?? r.exceptionDetails.text);
-      return r.result.value;
-    },
-  };
-  return remote;
-}
-
 let lab: Lab;
 let l: Launched;
 let page: Page;
 let tabId: number;
 let report: SessionReport;
-let browserSession: CDPSession;
 let devtools: Remote;
 let panel: Remote;
 
-/** Show the CORS panel in every DevTools window, then find the one whose iframe is for our tab. */
-async function openRealPanel(): Promise<void> {
-  browserSession = await l.context.browser()!.newBrowserCDPSession();
-  const targets = async () => (await browserSession.send('Target.getTargets')).targetInfos;
-  const panelUrl = `chrome-extension://${l.extensionId}/src/panel/panel.html?tabId=${tabId}`;
-  const found = await waitFor(async () => {
-    for (const t of (await targets()).filter((x) => x.type === 'page' && x.url.startsWith('devtools://'))) {
-      const d = await attach(browserSession, t.targetId);
-      // DevTools' own module system: the same call the CORS tab's click makes.
-      await d.eval(`import('./ui/legacy/legacy.js').then((UI) => UI.InspectorView.InspectorView.instance().showPanel('chrome-extension://${l.extensionId}CORS')).then(() => true)`);
-    }
-    const frame = (await targets()).find((x) => x.type === 'iframe' && x.url === panelUrl);
-    return frame ? { frame, parent: frame.parentId ?? '' } : null;
-  }, 'the CORS panel iframe in DevTools', 20_000);
-  panel = await attach(browserSession, found.frame.targetId);
-  devtools = await attach(browserSession, found.parent);
+async function openPanel(): Promise<void> {
+  const real = await openRealPanel(l, tabId);
+  devtools = real.devtools;
+  panel = real.panel;
 }
 
 /** The panel's own DOM, read inside the panel (the Exchange detail and rows are plain DOM). */
 const inPanel = <T>(body: string) => panel.eval<T>(`(async () => { ${body} })()`);
 const setFilter = (text: string) =>
   inPanel(`const i = document.querySelector('[aria-label="Filter"]'); i.value = ${JSON.stringify(text)}; i.dispatchEvent(new Event('input', { bubbles: true })); await new Promise((r) => setTimeout(r, 50));`);
-/**
- * What the panel handed to the clipboard API: the test wraps `navigator.clipboard.writeText` in the
- * panel (the build keeps nothing copied, and a DevTools iframe cannot be given clipboard-read).
- */
-const watchCopies = () => inPanel(`window.__testCopies = []; navigator.clipboard.writeText = async (t) => { window.__testCopies.push(t); };`);
-const lastCopy = () => inPanel<string>(`return window.__testCopies.at(-1);`);
 const counts = () =>
   inPanel<{ shown: number; total: number }>(`const c = document.querySelector('[data-testid=counters]'); return { shown: Number(c.dataset.shown), total: Number(c.dataset.total) };`);
 
@@ -112,12 +57,13 @@ beforeAll(async () => {
   page = await l.context.newPage();
   await page.goto(`${lab.originA}/`);
   tabId = await l.tabIdOf(lab.originA);
-  await waitFor(async () => (await l.request('cors-lens/status', {})).tabs.includes(tabId), 'capture of the lab tab');
+  await waitFor(async () => (await l.request('cors-lens/status', {})).tabs.includes(tabId), 'capture of the lab tab', 150_000);
   await page.evaluate(() => (window as unknown as { corsLab: { runAll(): Promise<unknown> } }).corsLab.runAll());
   await new Promise((r) => setTimeout(r, 500));
   report = await exportSession();
-  await openRealPanel();
-});
+  await openPanel();
+  // Every lab scenario, one after the other, in a browser with DevTools open: minutes on a shared machine.
+}, 300_000);
 
 afterAll(async () => {
   await l?.close();
@@ -154,11 +100,13 @@ describe('the CORS panel inside the real DevTools', () => {
     expect(detail).toContain(words.title);
     expect(detail).toContain('HeaderDisallowedByPreflightResponse');
     expect(detail).toContain(plainText(words.fix)); // code runs are shown as <code>
-    await watchCopies();
+    expect(detail).not.toContain('`');
+    await inPanel(`window.__testCopies = []; navigator.clipboard.writeText = async (t) => { window.__testCopies.push(t); };`);
     await inPanel(`document.querySelector('[aria-label="Copy fix"]').click();`);
-    expect(await waitFor(lastCopy, 'the fix copied')).toBe(fixToCopy(words.fix));
-    const decisive = await inPanel<string[]>(`return [...document.querySelectorAll('tr.decisive')].map((r) => r.dataset.header);`);
-    expect(decisive).toEqual(expect.arrayContaining(['origin', 'access-control-allow-origin']));
+    expect(await waitFor(() => inPanel<string>(`return window.__testCopies.at(-1);`), 'the fix copied')).toBe(fixToCopy(markedText(words.fix)));
+    // Only the rows that decided it: the preflight's Allow-Headers and the Request-Headers it answers.
+    const decisive = await inPanel<string[]>(`return [...document.querySelectorAll('tr.decisive')].map((r) => r.dataset.header).sort();`);
+    expect(decisive).toEqual(['access-control-allow-headers', 'access-control-request-headers']);
     // Keyboard: Escape closes the detail.
     await inPanel(`document.querySelector('[role=grid]').dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })); await new Promise((r) => setTimeout(r, 30));`);
     expect(await inPanel<boolean>(`return document.querySelector('.detail') === null;`)).toBe(true);
@@ -180,9 +128,8 @@ describe('the CORS panel inside the real DevTools', () => {
     expect(ex?.preflight?.observed).toBe('sent');
     await setFilter('s=seed-gin-other-header');
     await inPanel(`document.querySelector('[role=row][data-id]').click(); await new Promise((r) => setTimeout(r, 50));`);
-    await watchCopies();
-    await inPanel(`document.querySelector('[aria-label="Copy preflight as curl"]').click();`);
-    const curl = await waitFor(lastCopy, 'the curl copied');
+    await inPanel(`document.querySelector('[aria-label="Copy preflight as curl"]').click(); await new Promise((r) => setTimeout(r, 100));`);
+    const curl = await inPanel<string>(`return window.__corsLensLastCopy;`);
     expect(curl).toMatch(/^curl -i -X OPTIONS '/);
     const browserSaw = lab.log.find((r) => r.method === 'OPTIONS' && r.scenario === 'seed-gin-other-header');
     expect(browserSaw).toBeTruthy();
