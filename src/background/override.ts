@@ -1,4 +1,5 @@
-import { mergePlans, overrideRules, planOverride, type DnrRule, type OverridePlan } from '../cors/override';
+import { mergePlans, planOverride, type OverridePlan } from '../fix/plan';
+import { overrideRules, type DnrRule } from '../fix/dnr';
 import type { Exchange } from '../traffic/exchange';
 import type { OverrideAnswer as OverrideReply, OverrideView } from '../shared/protocol';
 

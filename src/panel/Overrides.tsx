@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { displayHeaderName } from '../cors/override';
+import { displayHeaderName } from '../fix/plan';
 import type { OverrideView } from '../shared/protocol';
 import { defaultOverrideApi, remaining, useOverrides, type OverrideApi } from './override-client';
 

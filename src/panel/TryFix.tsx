@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'preact/hooks';
-import { displayHeaderName, planOverride } from '../cors/override';
-import { serverSnippets } from '../cors/override-snippets';
+import { displayHeaderName, planOverride } from '../fix/plan';
+import { serverSnippets } from '../fix/snippets';
 import type { Exchange } from '../traffic/exchange';
 import { changedByOverride, defaultOverrideApi, remaining, useOverrides, type OverrideApi } from './override-client';
 

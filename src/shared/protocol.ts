@@ -1,6 +1,6 @@
 import type { Exchange } from '../traffic/exchange';
 import type { SessionReport } from '../report/schema';
-import type { OverridePlan } from '../cors/override';
+import type { OverridePlan } from '../fix/plan';
 import type { ExportedFile, ExportFormat } from '../report/export';
 
 /** Bump whenever a backwards-breaking change is made to any message below. */

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { analyzeExchange } from './analyze';
-import { corsCheck } from './cors-check';
-import { validatePreflightResponse } from './preflight-response';
-import { assertRuleScoped, mergePlans, overrideRules, planOverride, type HeaderLine, type OverrideSubject } from './override';
-import { A, B, hdrs, msg, obs, sentPreflight } from './test-helpers';
-import type { HeaderList, Message, Observation } from './types';
+import { analyzeExchange } from '../cors/analyze';
+import { corsCheck } from '../cors/cors-check';
+import { validatePreflightResponse } from '../cors/preflight-response';
+import { mergePlans, planOverride, type HeaderLine, type OverrideSubject } from './plan';
+import { assertRuleScoped, overrideRules } from './dnr';
+import { A, B, hdrs, msg, obs, sentPreflight } from '../cors/test-helpers';
+import type { HeaderList, Message, Observation } from '../cors/types';
 
 /** The exchange as the report would carry it: the observation plus the engine's analysis. */
 function subjectOf(o: Observation): OverrideSubject {

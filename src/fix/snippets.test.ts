@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { expressSnippet, ginSnippet, goRsCorsSnippet, goString, jsString, nginxSnippet, nginxString, serverHeaderLines } from './override-snippets';
-import type { ServerCors } from './override';
+import { expressSnippet, ginSnippet, goRsCorsSnippet, goString, jsString, nginxSnippet, nginxString, serverHeaderLines } from './snippets';
+import type { ServerCors } from './plan';
 
 const S: ServerCors = {
   origin: 'http://127.0.0.1:8701',

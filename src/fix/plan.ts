@@ -9,9 +9,9 @@
  * a 404 preflight with fixed headers stays blocked, as PreflightInvalidStatus).
  * @see https://fetch.spec.whatwg.org/#http-cors-protocol
  */
-import { getHeader, parseTokenList } from './header-list';
-import { isCorsSafelistedMethod, normalizeMethod } from './methods';
-import type { Credentials, Finding, Message, PreflightObserved, Redirect, Verdict } from './types';
+import { getHeader, parseTokenList } from '../cors/header-list';
+import { isCorsSafelistedMethod, normalizeMethod } from '../cors/methods';
+import type { Credentials, Finding, Message, PreflightObserved, Redirect, Verdict } from '../cors/types';
 
 /** What an override is computed from: an exchange as the report carries it (structurally). */
 export interface OverrideSubject {
@@ -269,74 +269,6 @@ function assertPlanSafe(plan: OverridePlan): void {
   for (const l of [...plan.preflight, ...plan.actual]) {
     if (l.name === ORIGIN && l.value !== plan.pageOrigin) throw new Error(`cors-lens: override would allow ${l.value}, not the page's origin`);
     if (/[\r\n\0]/.test(l.value)) throw new Error('cors-lens: header value with a line break');
-  }
-}
-
-/** The declarativeNetRequest rule shape this module produces (a subset of chrome.declarativeNetRequest.Rule). */
-export interface DnrRule {
-  id: number;
-  priority: number;
-  action: { type: 'modifyHeaders'; responseHeaders: Array<{ header: string; operation: 'set'; value: string }> };
-  condition: {
-    urlFilter: string;
-    requestDomains: string[];
-    initiatorDomains: string[];
-    resourceTypes: string[];
-    requestMethods?: string[];
-    excludedRequestMethods?: string[];
-    tabIds?: number[];
-  };
-}
-
-/** Types whose requests CORS applies to, as DNR names them; `xmlhttprequest` covers fetch, XHR and preflights. */
-const DNR_TYPES: ReadonlySet<string> = new Set(['xmlhttprequest', 'script', 'stylesheet', 'image', 'font', 'media', 'other']);
-
-/**
- * The session rules for a plan: one for OPTIONS responses (the preflight) and one
- * for every other method, each scoped to the page's host as initiator and anchored
- * to the target origin (scheme, host and port). Ids are handed in.
- */
-export function overrideRules(plan: OverridePlan, ids: { preflight: number; actual: number }, opts: { tabId?: number; resourceType?: string } = {}): DnrRule[] {
-  const target = new URL(plan.targetOrigin);
-  const page = new URL(plan.pageOrigin);
-  const types = ['xmlhttprequest'];
-  if (opts.resourceType && opts.resourceType !== 'xmlhttprequest' && DNR_TYPES.has(opts.resourceType)) types.push(opts.resourceType);
-  const base = {
-    // `|` anchors the filter at the start of the URL; the trailing `/` ends the origin (no longer port or host).
-    urlFilter: `|${plan.targetOrigin}/`,
-    requestDomains: [target.hostname],
-    initiatorDomains: [page.hostname],
-    resourceTypes: types,
-    ...(opts.tabId !== undefined ? { tabIds: [opts.tabId] } : {}),
-  };
-  const set = (lines: HeaderLine[]) => lines.map((l) => ({ header: l.name, operation: 'set' as const, value: l.value }));
-  const rules: DnrRule[] = [];
-  if (plan.preflight.length > 0) {
-    rules.push({ id: ids.preflight, priority: 1, action: { type: 'modifyHeaders', responseHeaders: set(plan.preflight) }, condition: { ...base, requestMethods: ['options'] } });
-  }
-  if (plan.actual.length > 0) {
-    rules.push({ id: ids.actual, priority: 1, action: { type: 'modifyHeaders', responseHeaders: set(plan.actual) }, condition: { ...base, excludedRequestMethods: ['options'] } });
-  }
-  for (const r of rules) assertRuleScoped(r, plan);
-  return rules;
-}
-
-/**
- * Safety: a rule is for exactly one initiator and one target origin, and never allows
- * every origin. Throws otherwise (a programming error, never a user error).
- */
-export function assertRuleScoped(rule: DnrRule, plan: { pageOrigin: string; targetOrigin: string }): void {
-  const c = rule.condition;
-  const fail = (why: string) => {
-    throw new Error(`cors-lens: unsafe override rule ${rule.id}: ${why}`);
-  };
-  if (c.initiatorDomains.length !== 1 || c.initiatorDomains[0] !== new URL(plan.pageOrigin).hostname) fail('not exactly one initiator domain');
-  if (c.requestDomains.length !== 1 || c.requestDomains[0] !== new URL(plan.targetOrigin).hostname) fail('not exactly one request domain');
-  if (c.urlFilter !== `|${plan.targetOrigin}/` || /[*^]/.test(plan.targetOrigin)) fail('target not anchored to one origin');
-  if (!c.resourceTypes.includes('xmlhttprequest')) fail('preflights (xmlhttprequest) not covered');
-  for (const h of rule.action.responseHeaders) {
-    if (h.header === ORIGIN && (h.value === '*' || h.value !== plan.pageOrigin)) fail(`Allow-Origin ${h.value}`);
-    if (h.operation !== 'set') fail('only set');
   }
 }
 
