@@ -19,6 +19,25 @@ export interface DnrRule {
     requestMethods?: string[];
     excludedRequestMethods?: string[];
     tabIds?: number[];
+    excludedResponseHeaders?: Array<{ header: string; values: string[]; excludedValues: string[] }>;
+  };
+}
+
+/** A DNR header-value pattern matching `s` literally (`*` and `?` are its wildcards). */
+const literal = (s: string) => s.replace(/[\\*?]/g, (c) => `\\${c}`);
+
+/**
+ * The origins a rule's initiatorDomains also matches besides the page's own: its host on
+ * any scheme and port, and its subdomains. A server that reflects the request's Origin answers
+ * those with their own origin; such a response is left alone, so that initiator keeps
+ * exactly the server's verdict (the rule's exact Allow-Origin would otherwise fail it).
+ */
+export function otherOriginsOfHost(pageOrigin: string): { header: string; values: string[]; excludedValues: string[] } {
+  const host = literal(new URL(pageOrigin).hostname);
+  return {
+    header: ORIGIN,
+    values: [`*://${host}`, `*://${host}:*`, `*://*.${host}`, `*://*.${host}:*`],
+    excludedValues: [literal(pageOrigin)],
   };
 }
 
@@ -42,7 +61,10 @@ export function overrideRules(plan: OverridePlan, ids: { preflight: number; actu
     initiatorDomains: [page.hostname],
     resourceTypes: types,
     ...(opts.tabId !== undefined ? { tabIds: [opts.tabId] } : {}),
+    excludedResponseHeaders: [otherOriginsOfHost(plan.pageOrigin)],
   };
+  // A rescue applies its headers itself (src/background/rescue.ts): no rule.
+  if (plan.mechanism === 'rescue') return [];
   const set = (lines: HeaderLine[]) => lines.map((l) => ({ header: l.name, operation: 'set' as const, value: l.value }));
   const rules: DnrRule[] = [];
   if (plan.preflight.length > 0) {
@@ -68,6 +90,8 @@ export function assertRuleScoped(rule: DnrRule, plan: { pageOrigin: string; targ
   if (c.requestDomains.length !== 1 || c.requestDomains[0] !== new URL(plan.targetOrigin).hostname) fail('not exactly one request domain');
   if (c.urlFilter !== `|${plan.targetOrigin}/` || /[*^]/.test(plan.targetOrigin)) fail('target not anchored to one origin');
   if (!c.resourceTypes.includes('xmlhttprequest')) fail('preflights (xmlhttprequest) not covered');
+  // Exact scope: the rule sets Allow-Origin to the page origin on every response it touches.
+  if (!rule.action.responseHeaders.some((h) => h.header === ORIGIN && h.value === plan.pageOrigin)) fail('no exact Allow-Origin');
   for (const h of rule.action.responseHeaders) {
     if (h.header === ORIGIN && (h.value === '*' || h.value !== plan.pageOrigin)) fail(`Allow-Origin ${h.value}`);
     if (h.operation !== 'set') fail('only set');
