@@ -178,7 +178,11 @@ export class Overrides {
       );
     }
     if (rescue && !debuggerAvailable()) {
-      return no('needs-permission', 'This fix needs the optional "debugger" permission: grant it when asked, then try again.', { permission: 'debugger' });
+      return no(
+        'needs-permission',
+        'This fix needs the "debugger" permission, which Chrome grants only when an extension is installed (it cannot be optional): this build does not hold it. Fix it on the server, or use a build with rescue mode (docs/override.md).',
+        { permission: 'debugger' },
+      );
     }
     // A rescue attaches to one tab: it is always "only this tab".
     const onlyThisTab = rescue || opts.onlyThisTab !== false;

@@ -79,13 +79,16 @@ export class Rescue {
       return failed;
     }
     this.listen();
-    const ours = new Set((await chrome.debugger.getTargets()).filter((t) => t.attached && t.tabId !== undefined && t.extensionId === chrome.runtime.id).map((t) => t.tabId!));
     for (const [tabId, plans] of wanted) {
       try {
-        // After a worker restart the attachment may still be ours: enable again with the current patterns.
-        if (!ours.has(tabId)) await chrome.debugger.attach({ tabId }, PROTOCOL);
         this.tabs.set(tabId, plans);
-        await chrome.debugger.sendCommand({ tabId }, 'Fetch.enable', { patterns: rescuePatterns(plans) });
+        const enable = () => chrome.debugger.sendCommand({ tabId }, 'Fetch.enable', { patterns: rescuePatterns(plans) });
+        // The attachment belongs to the extension, not to one worker: after a restart it may still be
+        // ours (getTargets() cannot tell: it counts any client). Enabling tells; else attach first.
+        await enable().catch(async () => {
+          await chrome.debugger.attach({ tabId }, PROTOCOL);
+          await enable();
+        });
         await chrome.debugger.sendCommand({ tabId }, 'Network.enable', {});
       } catch (e) {
         this.tabs.delete(tabId);

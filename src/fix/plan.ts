@@ -285,7 +285,7 @@ export function planOverride(subject: OverrideSubject, expose: readonly string[]
 
 const HEADERS_WHY = 'Only headers are wrong or missing: session rules of declarativeNetRequest set them, with no extra permission.';
 const RESCUE_WHY =
-  'The preflight was answered with a status or a redirect no header rule can change: the tab is attached with the debugger (optional permission, asked now) and its preflights from this page origin are answered 204 in the browser.';
+  'The preflight was answered with a status or a redirect no header rule can change: the debugger is attached to this tab (rescue mode, which needs the debugger permission) and its preflights from this page origin are answered 204 in the browser.';
 
 /** The mechanism of a plan (plans stored by an older version have none: header rules). */
 export function mechanismOf(plan: Pick<OverridePlan, 'mechanism'>): Mechanism {

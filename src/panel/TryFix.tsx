@@ -89,10 +89,8 @@ export function TryFix({ ex, tabId, api = defaultOverrideApi(), now = Date.now }
     setConfirm(null);
     setMessage('Turning on…');
     const req: OverrideRequest = { action: 'add', tabId, exchangeId: ex.id, onlyThisTab: rescue || onlyThisTab, minutes, confirmInitiator };
-    // The permission prompt must come from the click itself: ask first, then add.
-    const granted = rescue && api.requestPermission ? api.requestPermission('debugger') : Promise.resolve(true);
-    void granted
-      .then((ok) => (ok ? api.request(req) : { error: 'The debugger permission was not granted: nothing was added. Fix it on the server (below).' }))
+    void api
+      .request(req)
       .then(
         (a) => {
           if ('error' in a) setMessage(a.error);

@@ -6,8 +6,6 @@ export interface OverrideApi {
   request(req: OverrideRequest): Promise<OverrideAnswer | { error: string }>;
   /** Calls back with the active overrides (and why one ended by itself) whenever the worker says they changed. */
   subscribe(cb: (overrides: OverrideView[], notice?: string) => void): () => void;
-  /** Ask for an optional permission; must be called from a click. */
-  requestPermission?(permission: 'debugger'): Promise<boolean>;
 }
 
 /** The real one, or null where there is no extension runtime (unit tests, a plain page). */
@@ -24,7 +22,6 @@ export function chromeOverrideApi(): OverrideApi | null {
       chrome.runtime.onMessage.addListener(listener);
       return () => chrome.runtime.onMessage.removeListener(listener);
     },
-    requestPermission: (permission) => chrome.permissions.request({ permissions: [permission] }),
   };
 }
 

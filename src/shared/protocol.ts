@@ -123,7 +123,7 @@ export type OverrideAnswer =
       ok: false;
       /**
        * confirm: the initiator is a frame of another origin than the tab's; ask the user, then send confirmInitiator.
-       * needs-permission: a rescue needs the optional `permission`; request it in the click, then ask again.
+       * needs-permission: a rescue needs `permission`, which this build does not hold (Chrome grants it only at install).
        * exists: another tab's override holds this origin pair.
        */
       reason: 'not-blocked' | 'cannot' | 'not-found' | 'confirm' | 'needs-permission' | 'exists';
