@@ -204,10 +204,13 @@ function exact(lines: HeaderLine[], origin: string): HeaderLine[] {
 export function planOverride(subject: OverrideSubject, expose: readonly string[] = []): OverrideAnswer {
   const errors = subject.findings.filter((f) => f.severity === 'error');
   const serverFix = errors[0]?.fix ?? null;
+  const cannot = (why: string): OverrideAnswer => ({ ok: false, reason: 'cannot', why: `A local override cannot fix this: ${why}. Fix it on the server.`, serverFix });
+  // A request that failed before any CORS check (a network error, Local Network Access) is declined with its reason.
+  const declined = errors.find((f) => WHY_NOT[f.id] !== undefined);
+  if (subject.verdict !== 'blocked' && declined) return cannot(WHY_NOT[declined.id]!);
   if (subject.verdict !== 'blocked' || errors.length === 0) {
     return { ok: false, reason: 'not-blocked', why: 'The browser did not block this exchange: there is nothing to override.', serverFix };
   }
-  const cannot = (why: string): OverrideAnswer => ({ ok: false, reason: 'cannot', why: `A local override cannot fix this: ${why}. Fix it on the server.`, serverFix });
   let rescue = false;
   for (const f of errors) {
     if (FIXABLE_BY_RESCUE.has(f.id)) rescue = true;

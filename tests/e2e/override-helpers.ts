@@ -77,7 +77,7 @@ export async function run(b: Bench, id: string): Promise<{ chrome: ChromeVerdict
   const chrome = await waitFor(async () => [...b.verdicts.values()].filter((v) => match(v.url)).at(-1), `Chrome's verdict for ${id}`);
   const exchange = await waitFor(async () => {
     const ex = (await exportReport(b.l, b.tabId)).exchanges.filter((e) => match(e.url)).at(-1);
-    return ex && (ex.verdict === 'blocked' || ex.response) ? ex : undefined;
+    return ex && (ex.verdict === 'blocked' || ex.response || ex.error) ? ex : undefined;
   }, `the exchange for ${id}`);
   return { chrome, exchange, nonce };
 }
