@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launch, waitFor } from './browser';
+import { launch, stopServiceWorker, waitFor } from './browser';
 import { anyDebuggerAttached, debuggerAttached, distVariant, fetchFrom, openBench, override, rescueDist, run, sessionRules, type Bench } from './override-helpers';
 
 /**
@@ -124,6 +124,20 @@ describe('rescue mode (the build holds the debugger permission)', () => {
     const get = await fetchFrom(b.page, url);
     expect(get).toEqual({ status: 404, error: null });
     expect(b.lab.log.filter((e) => e.path === '/no-such-endpoint').map((e) => e.method)).toEqual(['PUT', 'GET']);
+    await override(b, { action: 'clear' });
+    expect(await debuggerAttached(b)).toBe(false);
+  });
+
+  it('survives a worker restart: the new worker enables Fetch again on its attachment, the rescue still works', async () => {
+    const before = await run(b, 'seed-auth-middleware-401-preflight');
+    const on = await override(b, { action: 'add', tabId: b.tabId, exchangeId: before.exchange.id });
+    if (!on.ok) throw new Error(on.why);
+    await stopServiceWorker(b.l);
+    await waitFor(async () => (await b.l.request('cors-lens/status', {})).ready, 'restarted worker');
+    expect((await override(b, { action: 'list' })).overrides.map((o) => o.id)).toEqual([on.added!.id]);
+    expect(await debuggerAttached(b)).toBe(true);
+    const after = await run(b, 'seed-auth-middleware-401-preflight');
+    expect(after.chrome.errorText, `after the restart: ${after.chrome.corsError}`).toBeNull();
     await override(b, { action: 'clear' });
     expect(await debuggerAttached(b)).toBe(false);
   });
