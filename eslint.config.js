@@ -6,7 +6,7 @@ import globals from 'globals';
 // no browser APIs, no extension APIs, no clock or randomness it was not handed.
 const impureGlobals = ['chrome', 'browser', 'window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'fetch', 'XMLHttpRequest', 'setTimeout', 'setInterval', 'performance'];
 const impureRestriction = {
-  'no-restricted-globals': ['error', ...impureGlobals.map((name) => ({ name, message: `src/cors, src/traffic and src/report are pure: ${name} belongs in an adapter.` }))],
+  'no-restricted-globals': ['error', ...impureGlobals.map((name) => ({ name, message: `src/cors, src/fix, src/traffic and src/report are pure: ${name} belongs in an adapter.` }))],
   'no-restricted-imports': ['error', {
     patterns: [
       { group: ['webextension-polyfill', 'preact', 'preact/*', '**/background/**', '**/panel/**', '**/devtools/**', '**/options/**'], message: 'The pure core imports no adapters and no UI.' },
@@ -28,7 +28,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  { files: ['src/cors/**/*.ts', 'src/traffic/**/*.ts', 'src/report/**/*.ts'], ignores: ['**/*.test.ts'], rules: impureRestriction },
+  { files: ['src/cors/**/*.ts', 'src/fix/**/*.ts', 'src/traffic/**/*.ts', 'src/report/**/*.ts'], ignores: ['**/*.test.ts'], rules: impureRestriction },
   {
     // cors/ is the innermost layer: it may import nothing outside itself.
     files: ['src/cors/**/*.ts'],

@@ -205,6 +205,22 @@ const defs = [
     },
   },
   {
+    id: 'seed-auth-middleware-401-preflight', group: 'seed', title: 'Auth middleware answers the preflight 401',
+    description: 'Authentication runs before CORS and answers every request without a token 401, the OPTIONS preflight too (a preflight never carries credentials), without CORS headers.',
+    expect: preflightBlocked('PreflightMissingAllowOriginHeader'),
+    calls: [{ method: 'GET', headers: { Authorization: 'Bearer lab-token-123' } }],
+    server: {
+      preflight: { status: 401, headers: [['WWW-Authenticate', 'Bearer'], ['Content-Type', 'text/plain']], body: 'Unauthorized\n' },
+      actual: { status: 200, headers: [...REFLECT, ['Content-Type', 'application/json']], body: '{"ok":true}' },
+    },
+  },
+  {
+    id: 'seed-preflight-500', group: 'seed', title: 'The OPTIONS handler fails with 500 after the CORS headers',
+    description: 'The CORS middleware adds its headers, then the OPTIONS route throws: 500 with correct CORS headers is still not a 2xx preflight.',
+    expect: preflightBlocked('PreflightInvalidStatus'), calls: [PUT_CUSTOM],
+    server: { preflight: preflightWith({}, 500), actual: OK_REFLECT },
+  },
+  {
     id: 'seed-gin-simple-get', group: 'seed', title: 'Gin, simple GET answered with Allow-Origin *',
     description: 'A GET without custom headers is a simple request: no preflight; Allow-Origin * passes because the request has no credentials.',
     expect: allowed({ preflight: false }), calls: [{ method: 'GET' }],

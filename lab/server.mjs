@@ -133,6 +133,11 @@ export async function startLab(opts = {}) {
           '<!doctype html><title>public frame</title><p>This frame is treated as a public address (CSP treat-as-public-address).</p>');
       }
     }
+    // Any server, any host name (Chromium resolves *.localhost to loopback): an empty page to run
+    // requests from, as a top-level page or a frame (tests/e2e/override-scope.test.ts).
+    if (path === '/__frame' && method === 'GET') {
+      return send(res, 200, [['Content-Type', 'text/html; charset=utf-8'], ['Cache-Control', 'no-store']], '<!doctype html><title>lab frame</title><p>lab frame</p>');
+    }
     if (path === '/__cookie') {
       const origin = header(req, 'origin');
       /** @type {Array<[string,string]>} */

@@ -1,12 +1,17 @@
-import { mergePlans, overrideRules, planOverride, type DnrRule, type OverridePlan } from '../cors/override';
+import { mechanismOf, mergePlans, planOverride, type OverridePlan } from '../fix/plan';
+import { overrideRules, type DnrRule } from '../fix/dnr';
+import type { RescuePlan } from '../fix/rescue';
 import type { Exchange } from '../traffic/exchange';
 import type { OverrideAnswer as OverrideReply, OverrideView } from '../shared/protocol';
+import { Rescue, debuggerAvailable } from './rescue';
 
 /**
  * Local override: declarativeNetRequest SESSION rules (gone when the browser restarts)
  * that add the headers a blocked exchange needs, for one page origin and one target
  * origin, until they expire. The state lives in storage.session so a restarted worker
  * repairs the rules and removes expired ones (also when it was asleep: an alarm wakes it).
+ * A rescue override has no rule: it keeps the debugger attached to its one tab (./rescue.ts),
+ * and is ended, with a notice, when the debugger cannot stay attached.
  */
 interface ActiveOverride {
   id: string;
@@ -34,10 +39,58 @@ const MAX_MINUTES = 24 * 60;
 export class Overrides {
   private state: Stored = { nextRuleId: 1, items: [] };
   private timers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Why overrides ended by themselves, until the next change is announced. */
+  private notices: string[] = [];
+  readonly rescue = new Rescue();
   /** Called after every change (the worker re-applies the capture scope and tells the panels). */
   onChange: () => void = () => {};
 
-  constructor(private readonly now: () => number = Date.now) {}
+  constructor(private readonly now: () => number = Date.now) {
+    this.rescue.onDetached = (tabId, reason) => {
+      const gone = this.state.items.filter((o) => mechanismOf(o.plan) === 'rescue' && o.tabId === tabId);
+      if (gone.length === 0) return;
+      this.endVisibly(gone, `the debugger was detached from tab ${tabId} (${reason})`);
+    };
+  }
+
+  /** The notice to announce with the next change (read once). */
+  takeNotice(): string | undefined {
+    const n = this.notices.join(' ');
+    this.notices = [];
+    return n.length > 0 ? n : undefined;
+  }
+
+  private endVisibly(items: ActiveOverride[], why: string): void {
+    const ids = new Set(items.map((o) => o.id));
+    for (const o of items) {
+      this.unschedule(o.id);
+      this.notices.push(`The override ${o.plan.pageOrigin} → ${o.plan.targetOrigin} ended: ${why}.`);
+    }
+    this.state.items = this.state.items.filter((o) => !ids.has(o.id));
+    void this.syncRescue()
+      .then(() => this.save())
+      .then(() => this.badge())
+      .then(() => this.onChange());
+  }
+
+  /** Attach the debugger to exactly the tabs with a rescue override; end those that cannot be attached. */
+  private async syncRescue(): Promise<void> {
+    const wanted = new Map<number, RescuePlan[]>();
+    for (const o of this.state.items) {
+      if (mechanismOf(o.plan) !== 'rescue') continue;
+      wanted.set(o.tabId, [...(wanted.get(o.tabId) ?? []), o.plan]);
+    }
+    const failed = await this.rescue.sync(wanted);
+    if (failed.size === 0) return;
+    const gone = this.state.items.filter((o) => mechanismOf(o.plan) === 'rescue' && failed.has(o.tabId));
+    for (const o of gone) {
+      this.unschedule(o.id);
+      this.notices.push(`The override ${o.plan.pageOrigin} → ${o.plan.targetOrigin} ended: the debugger could not be attached to tab ${o.tabId} (${failed.get(o.tabId)}).`);
+    }
+    const ids = new Set(gone.map((o) => o.id));
+    this.state.items = this.state.items.filter((o) => !ids.has(o.id));
+    await this.rescue.sync(new Map([...wanted].filter(([t]) => !failed.has(t))));
+  }
 
   /** Registered synchronously at the worker's top level, so an alarm can wake it. */
   listen(ready: Promise<void>): void {
@@ -64,18 +117,21 @@ export class Overrides {
       actual: o.plan.actual,
       credentialsAssumed: o.plan.credentialsAssumed,
       ruleIds: o.rules.map((r) => r.id),
+      mechanism: mechanismOf(o.plan),
     }));
   }
 
-  /** Load the stored overrides, drop the expired, and make the session rules match (worker start). */
+  /** Load the stored overrides, drop the expired, and make the session rules and attachments match (worker start). */
   async restore(): Promise<void> {
     const got = (await chrome.storage.session.get(KEY))[KEY] as Stored | undefined;
     if (got && Array.isArray(got.items) && typeof got.nextRuleId === 'number') this.state = got;
-    await this.sweep();
+    // With the permission held, the listeners must be registered before the first await ends.
+    this.rescue.listen();
+    await this.sweep(true);
   }
 
   /** Remove expired overrides, then repair: exactly the rules of the active overrides are installed. */
-  async sweep(): Promise<void> {
+  async sweep(force = false): Promise<void> {
     const t = this.now();
     const expired = this.state.items.filter((o) => o.expiresAt <= t);
     this.state.items = this.state.items.filter((o) => o.expiresAt > t);
@@ -89,10 +145,13 @@ export class Overrides {
     if (removeRuleIds.length > 0 || addRules.length > 0) {
       await chrome.declarativeNetRequest.updateSessionRules({ removeRuleIds, addRules: addRules as chrome.declarativeNetRequest.Rule[] });
     }
+    const before = this.state.items.length;
+    if (force || expired.length > 0) await this.syncRescue();
     for (const o of this.state.items) this.schedule(o);
-    if (expired.length > 0) await this.save();
+    const ended = before !== this.state.items.length;
+    if (expired.length > 0 || ended) await this.save();
     await this.badge();
-    if (expired.length > 0 || removeRuleIds.length > 0 || addRules.length > 0) this.onChange();
+    if (expired.length > 0 || ended || removeRuleIds.length > 0 || addRules.length > 0) this.onChange();
   }
 
   /** What an override for this exchange would set, or why it cannot. */
@@ -100,36 +159,68 @@ export class Overrides {
     return planOverride(ex, expose);
   }
 
-  async add(tabId: number, ex: Exchange, opts: { onlyThisTab?: boolean; minutes?: number; expose?: string[] }): Promise<OverrideReply> {
+  async add(tabId: number, ex: Exchange, opts: { onlyThisTab?: boolean; minutes?: number; expose?: string[]; topOrigin?: string | null; confirmInitiator?: boolean }): Promise<OverrideReply> {
     const answer = planOverride(ex, opts.expose ?? []);
+    const no = (reason: 'cannot' | 'confirm' | 'needs-permission' | 'exists', why: string, extra: { permission?: 'debugger' } = {}): OverrideReply => ({
+      ok: false,
+      reason,
+      why,
+      serverFix: answer.ok ? null : answer.serverFix,
+      overrides: this.list(),
+      ...extra,
+    });
     if (!answer.ok) return { ok: false, reason: answer.reason, why: answer.why, serverFix: answer.serverFix, overrides: this.list() };
-    const onlyThisTab = opts.onlyThisTab === true;
+    const rescue = mechanismOf(answer.plan) === 'rescue';
+    if (opts.topOrigin !== undefined && answer.plan.pageOrigin !== opts.topOrigin && opts.confirmInitiator !== true) {
+      return no(
+        'confirm',
+        `This request came from a frame of ${answer.plan.pageOrigin}, not from the tab's own page (${opts.topOrigin ?? 'unknown'}). The override would let ${answer.plan.pageOrigin} read ${answer.plan.targetOrigin}'s responses. Add it anyway?`,
+      );
+    }
+    if (rescue && !debuggerAvailable()) {
+      return no(
+        'needs-permission',
+        'This fix needs the "debugger" permission, which Chrome grants only when an extension is installed (it cannot be optional): this build does not hold it. Fix it on the server, or use a build with rescue mode (docs/override.md).',
+        { permission: 'debugger' },
+      );
+    }
+    // A rescue attaches to one tab: it is always "only this tab".
+    const onlyThisTab = rescue || opts.onlyThisTab !== false;
     const minutes = Math.min(MAX_MINUTES, opts.minutes !== undefined && opts.minutes > 0 ? opts.minutes : DEFAULT_MINUTES);
     const t = this.now();
-    const same = this.state.items.find(
-      (o) => o.plan.pageOrigin === answer.plan.pageOrigin && o.plan.targetOrigin === answer.plan.targetOrigin && o.onlyThisTab === onlyThisTab && (!onlyThisTab || o.tabId === tabId),
-    );
+    // One override per origin pair: a second fix for the pair is merged into the first.
+    const same = this.state.items.find((o) => o.plan.pageOrigin === answer.plan.pageOrigin && o.plan.targetOrigin === answer.plan.targetOrigin);
+    if (same && same.onlyThisTab && same.tabId !== tabId) {
+      return no('exists', `An override for ${same.plan.pageOrigin} → ${same.plan.targetOrigin} is already on for tab ${same.tabId}: turn it off there first.`);
+    }
     let o: ActiveOverride;
     if (same) {
-      // One rule per origin pair: a second fix for the pair widens the first.
       const plan = mergePlans(same.plan, answer.plan);
-      o = { ...same, plan, expiresAt: t + minutes * 60_000 };
+      const tabScoped = mechanismOf(plan) === 'rescue' || (same.onlyThisTab && onlyThisTab);
+      o = { ...same, plan, tabId, onlyThisTab: tabScoped, expiresAt: t + minutes * 60_000 };
     } else {
       const ruleIds = { preflight: this.state.nextRuleId, actual: this.state.nextRuleId + 1 };
       this.state.nextRuleId += 2;
       o = { id: `o${ruleIds.preflight}`, plan: answer.plan, ruleIds, rules: [], tabId, onlyThisTab, resourceType: ex.resourceType, createdAt: t, expiresAt: t + minutes * 60_000 };
     }
-    o.rules = overrideRules(o.plan, o.ruleIds, { tabId: onlyThisTab ? tabId : undefined, resourceType: o.resourceType });
+    o.rules = overrideRules(o.plan, o.ruleIds, { tabId: o.onlyThisTab ? o.tabId : undefined, resourceType: o.resourceType });
     await chrome.declarativeNetRequest.updateSessionRules({
       removeRuleIds: [o.ruleIds.preflight, o.ruleIds.actual],
       addRules: o.rules as chrome.declarativeNetRequest.Rule[],
     });
     this.state.items = [...this.state.items.filter((x) => x.id !== o.id), o];
+    await this.syncRescue();
+    const added = this.list().find((v) => v.id === o.id);
     await this.save();
-    this.schedule(o);
     await this.badge();
+    if (!added) {
+      this.onChange();
+      return no('cannot', this.takeNotice() ?? 'The debugger could not be attached to this tab.');
+    }
+    this.schedule(o);
     this.onChange();
-    return { ok: true, added: this.list().find((v) => v.id === o.id)!, overrides: this.list() };
+    const note = same ? `An override for ${o.plan.pageOrigin} → ${o.plan.targetOrigin} was already on: this exchange's headers were merged into it.` : undefined;
+    return { ok: true, added, overrides: this.list(), ...(same ? { merged: true, note } : {}) };
   }
 
   async remove(id: string): Promise<boolean> {
@@ -138,6 +229,7 @@ export class Overrides {
     this.state.items = this.state.items.filter((x) => x.id !== id);
     this.unschedule(id);
     await chrome.declarativeNetRequest.updateSessionRules({ removeRuleIds: [o.ruleIds.preflight, o.ruleIds.actual] });
+    await this.syncRescue();
     await this.save();
     await this.badge();
     this.onChange();
@@ -150,12 +242,13 @@ export class Overrides {
     this.state.items = [];
     const installed = await chrome.declarativeNetRequest.getSessionRules();
     await chrome.declarativeNetRequest.updateSessionRules({ removeRuleIds: installed.map((r) => r.id) });
+    await this.syncRescue();
     await this.save();
     await this.badge();
     this.onChange();
   }
 
-  /** An "only this tab" override ends with its tab. */
+  /** An "only this tab" override (every rescue) ends with its tab. */
   async tabClosed(tabId: number): Promise<void> {
     for (const o of this.state.items.filter((x) => x.onlyThisTab && x.tabId === tabId)) await this.remove(o.id);
   }
@@ -184,7 +277,9 @@ export class Overrides {
     try {
       await chrome.action.setBadgeText({ text: items.length > 0 ? 'FIX' : '' });
       if (items.length > 0) await chrome.action.setBadgeBackgroundColor({ color: '#b06000' });
-      const lines = items.map((o) => `${o.plan.pageOrigin} → ${o.plan.targetOrigin} until ${new Date(o.expiresAt).toLocaleTimeString()}${o.onlyThisTab ? ' (one tab)' : ''}`);
+      const lines = items.map(
+        (o) => `${o.plan.pageOrigin} → ${o.plan.targetOrigin} until ${new Date(o.expiresAt).toLocaleTimeString()}${o.onlyThisTab ? ' (one tab)' : ''}${mechanismOf(o.plan) === 'rescue' ? ' (debugger)' : ''}`,
+      );
       await chrome.action.setTitle({ title: items.length > 0 ? `CORS Lens: local override active\n${lines.join('\n')}` : 'CORS Lens' });
     } catch (e) {
       console.warn('CORS Lens: could not update the badge', e);

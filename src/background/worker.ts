@@ -170,8 +170,8 @@ async function overrideRequest(m: OverrideRequest): Promise<OverrideAnswer | { e
       await overrides.clear();
       return ok();
     case 'remove':
-      await overrides.remove(String(m.id));
-      return ok();
+      if (await overrides.remove(String(m.id))) return ok();
+      return { ok: false, reason: 'not-found', why: `No active override ${String(m.id)}: it was turned off or expired.`, serverFix: null, overrides: overrides.list() };
     case 'add':
     case 'plan': {
       if (typeof m.tabId !== 'number' || typeof m.exchangeId !== 'string') return { error: 'tabId (a number) and exchangeId are required' };
@@ -184,17 +184,38 @@ async function overrideRequest(m: OverrideRequest): Promise<OverrideAnswer | { e
       }
       const minutes = typeof m.minutes === 'number' && Number.isFinite(m.minutes) ? m.minutes : undefined;
       const expose = Array.isArray(m.expose) ? m.expose.filter((x): x is string => typeof x === 'string') : [];
-      return overrides.add(m.tabId, ex, { onlyThisTab: m.onlyThisTab === true, minutes, expose });
+      const topOrigin = await topOriginOf(m.tabId);
+      if (topOrigin === undefined) return { ok: false, reason: 'not-found', why: `Tab ${m.tabId} is closed: nothing was added.`, serverFix: null, overrides: overrides.list() };
+      return overrides.add(m.tabId, ex, { onlyThisTab: m.onlyThisTab !== false, minutes, expose, topOrigin, confirmInitiator: m.confirmInitiator === true });
     }
+    case 'verdicts':
+      if (typeof m.tabId !== 'number') return { error: 'tabId (a number) is required' };
+      return { ok: true, overrides: overrides.list(), verdicts: overrides.rescue.chromeVerdicts(m.tabId) };
     default:
-      return { error: 'action must be add, plan, remove, clear or list' };
+      return { error: 'action must be add, plan, remove, clear, list or verdicts' };
+  }
+}
+
+/** The tab's top-level origin ('null' for an opaque one), or undefined when the tab is gone. */
+async function topOriginOf(tabId: number): Promise<string | null | undefined> {
+  try {
+    const tab = await chrome.tabs.get(tabId);
+    const url = tab.url ?? tab.pendingUrl;
+    return url ? new URL(url).origin : null;
+  } catch {
+    return undefined;
   }
 }
 
 overrides.listen(ready);
+// Rescue overrides: with the optional debugger permission held, its listeners are registered
+// at the top level so a paused request wakes a stopped worker; granted later, at the grant.
+overrides.rescue.listen();
+chrome.permissions.onAdded.addListener(() => overrides.rescue.listen());
 overrides.onChange = () => {
   if (isReady) applyScope();
-  chrome.runtime.sendMessage({ type: OVERRIDES_CHANGED, overrides: overrides.list() }).catch(() => {
+  const notice = overrides.takeNotice();
+  chrome.runtime.sendMessage({ type: OVERRIDES_CHANGED, overrides: overrides.list(), ...(notice ? { notice } : {}) }).catch(() => {
     // No extension page is open: nobody to tell.
   });
 };

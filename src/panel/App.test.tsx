@@ -63,7 +63,10 @@ describe('App', () => {
     expect(detail).toBeTruthy();
     const cell = detail.querySelector('[data-header="x-evil"] td')!;
     expect(cell.textContent).toContain(XSS);
-    expect(detail.querySelector('.finding-detail')!.textContent).toBe(XSS);
+    // The finding quotes the hostile values seen, as text inside code.
+    const quoted = detail.querySelector('.finding-detail')!;
+    expect(quoted.textContent).toContain(XSS);
+    expect([...quoted.querySelectorAll('code')].some((c) => c.textContent!.includes(XSS))).toBe(true);
     expect(root.querySelector('img')).toBeNull();
     expect(root.querySelector('b')).toBeNull();
   });
@@ -91,12 +94,13 @@ describe('App', () => {
     click(rows()[1]!);
     const detail = byLabel('Exchange detail');
     expect(detail.textContent).toContain('HeaderDisallowedByPreflightResponse');
-    expect(detail.textContent).toContain('Access-Control-Allow-Headers: Content-Type, X-Custom-Header');
+    expect(detail.textContent).toContain('Access-Control-Allow-Headers: Content-Type, x-custom-header');
     expect(detail.querySelector('[data-testid=headline]')!.textContent).toBe('Preflight failed: x-custom-header not in Access-Control-Allow-Headers');
     expect(detail.querySelector('[data-reached]')!.getAttribute('data-reached')).toBe('no');
     expect(detail.textContent).toContain('The PUT never reached the server');
     // One fix, shown once; the request Chrome never sent has no header table.
-    expect(detail.textContent!.split('Access-Control-Allow-Headers: Content-Type, X-Custom-Header').length - 1).toBe(1);
+    // The fix is said once (the Try fix box shows the same header as a diff row, not as a second fix).
+    expect(detail.textContent!.split('Add Access-Control-Allow-Headers: Content-Type, x-custom-header to the OPTIONS response').length - 1).toBe(1);
     expect(detail.querySelector('[aria-label="Request (PUT)"] table')).toBeNull();
     expect(detail.textContent).not.toContain('`');
     expect(detail.textContent).toContain('method PUT is not CORS-safelisted');

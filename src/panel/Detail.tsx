@@ -1,15 +1,13 @@
 import { describeFinding, markedText } from '../cors/describe';
-import { useMemo, useState } from 'preact/hooks';
+import { useMemo } from 'preact/hooks';
 import type { Exchange } from '../traffic/exchange';
-import { curlForPreflight, curlForRequest } from './curl';
 import { decisiveOf, neverSent } from './decisive';
 import { answerOf } from './answer';
 import { Answer } from './Answer';
 import { preflightFromCache } from './preflight-cache';
 import { fixToCopy } from './format';
-import { copyText } from './clipboard';
-import { exchangeMarkdown } from '../report/markdown';
-import { DEFAULT_REDACTED, redactExchange } from '../report/redact';
+import { CopyActions } from './CopyActions';
+import { visibleControls } from '../report/format';
 import { Findings } from './Findings';
 import { Facts } from './Facts';
 import { MessageView } from './MessageView';
@@ -46,38 +44,15 @@ function preflightNote(ex: Exchange): { status: string; text: string } | undefin
 export function Detail({ ex, onClose, now = Date.now, tabId }: Props) {
   const decisive = useMemo(() => decisiveOf(ex), [ex]);
   const answer = useMemo(() => answerOf(ex), [ex]);
-  const [copied, setCopied] = useState<string | null>(null);
-  const preflightCurl = curlForPreflight(ex);
   const fix = fixOf(ex);
-  const copy = (what: string, text: string) => {
-    void copyText(text).then((ok) => setCopied(ok ? `Copied ${what}` : `Copy blocked: ${what} is in window.__corsLensLastCopy`));
-  };
   return (
     <section class="detail" aria-label="Exchange detail" data-id={ex.id}>
       <header class="detail-head">
         <h2 title={ex.url} class="detail-url">
-          <span class="method">{ex.method}</span> {ex.url}
+          <span class="method">{visibleControls(ex.method)}</span> {visibleControls(ex.url)}
         </h2>
         <div class="actions">
-          {preflightCurl && (
-            <button type="button" onClick={() => copy('preflight as curl', preflightCurl)} aria-label="Copy preflight as curl">
-              Copy preflight as curl
-            </button>
-          )}
-          <button type="button" onClick={() => copy('request as curl', curlForRequest(ex))} aria-label="Copy request as curl">
-            Copy request as curl
-          </button>
-          <button type="button" onClick={() => copy('exchange as Markdown', exchangeMarkdown(redactExchange(ex, new Set(DEFAULT_REDACTED))))} aria-label="Copy as Markdown">
-            Copy as Markdown
-          </button>
-          {fix && (
-            <button type="button" onClick={() => copy('fix', fix)} aria-label="Copy fix">
-              Copy fix
-            </button>
-          )}
-          <span class="copied" role="status" aria-live="polite">
-            {copied}
-          </span>
+          <CopyActions key={ex.id} ex={ex} fix={fix} />
           <button type="button" class="close" onClick={onClose} aria-label="Close detail" title="Close (Escape)">
             ×
           </button>

@@ -1,3 +1,4 @@
+import { visibleControls } from '../report/format';
 import type { Message } from '../cors/types';
 import { diffHeaders, type DiffedHeader } from './headers';
 import { headerRows } from './decisive';
@@ -46,7 +47,7 @@ function HeaderTable({ title, headers, decisive, isResponse, empty = '(none capt
                     <Folded value={h.value} />
                   )}
                   {h.diff && h.diff.change !== 'same' && <span class="badge override">{CHANGE_NOTE[h.diff.change]}</span>}
-                  {h.diff?.was !== undefined && <span class="muted"> (server sent: {h.diff.was})</span>}
+                  {h.diff?.was !== undefined && <span class="muted"> (server sent: {visibleControls(h.diff.was)})</span>}
                 </td>
               </tr>
             ))}

@@ -1,8 +1,11 @@
 import { useMemo, useState } from 'preact/hooks';
-import { displayHeaderName, planOverride } from '../cors/override';
-import { serverSnippets } from '../cors/override-snippets';
+import { displayHeaderName, mechanismOf, planOverride, type OverridePlan } from '../fix/plan';
+import { serverSnippets } from '../fix/snippets';
+import { serverDiff } from '../fix/diff';
 import type { Exchange } from '../traffic/exchange';
-import { Rich } from './Rich';
+import type { OverrideRequest } from '../shared/protocol';
+import { FixDiff } from './FixDiff';
+import { ChromeVerdict } from './ChromeVerdict';
 import { changedByOverride, defaultOverrideApi, remaining, useOverrides, type OverrideApi } from './override-client';
 
 interface Props {
@@ -14,6 +17,17 @@ interface Props {
 
 const MINUTES = [5, 15, 30, 60, 120];
 
+/** Before the click: which mechanism Try fix will use, and why. */
+function MechanismNote({ plan }: { plan: OverridePlan }) {
+  const rescue = mechanismOf(plan) === 'rescue';
+  return (
+    <p class="override-mechanism" data-mechanism={mechanismOf(plan)}>
+      <strong>{rescue ? 'Uses the debugger (rescue):' : 'Uses header rules:'}</strong> {plan.mechanismWhy}
+      {rescue ? ' Chrome shows its "is debugging this browser" bar while it is on.' : ''}
+    </p>
+  );
+}
+
 /**
  * "Try fix": what a local override would add for this exchange (or why it cannot), the same
  * headers as the server-side fix with snippets, and a button that turns the override on.
@@ -21,9 +35,10 @@ const MINUTES = [5, 15, 30, 60, 120];
 export function TryFix({ ex, tabId, api = defaultOverrideApi(), now = Date.now }: Props) {
   const answer = useMemo(() => planOverride(ex), [ex]);
   const [overrides, setOverrides] = useOverrides(api);
-  const [onlyThisTab, setOnlyThisTab] = useState(false);
+  const [onlyThisTab, setOnlyThisTab] = useState(true);
   const [minutes, setMinutes] = useState(30);
   const [message, setMessage] = useState<string | null>(null);
+  const [confirm, setConfirm] = useState<string | null>(null);
   const [snippet, setSnippet] = useState(0);
   const changed = changedByOverride(ex);
   const target = (() => {
@@ -42,7 +57,15 @@ export function TryFix({ ex, tabId, api = defaultOverrideApi(), now = Date.now }
     </p>
   );
   if (!answer.ok) {
-    if (answer.reason === 'not-blocked') return mark || null;
+    if (answer.reason === 'not-blocked') {
+      const rescueOn = active && mechanismOf(active) === 'rescue' && api;
+      return mark || rescueOn ? (
+        <>
+          {mark}
+          {rescueOn && <ChromeVerdict api={api} tabId={tabId} ex={ex} />}
+        </>
+      ) : null;
+    }
     return (
       <section class="try-fix cannot" aria-label="Local override" data-override-state="cannot">
         {mark}
@@ -51,7 +74,7 @@ export function TryFix({ ex, tabId, api = defaultOverrideApi(), now = Date.now }
         </p>
         {answer.serverFix && (
           <p class="fix">
-            <span class="label">Server fix</span> <Rich text={answer.serverFix} />
+            <span class="label">Server fix</span> {answer.serverFix}
           </p>
         )}
       </section>
@@ -60,26 +83,36 @@ export function TryFix({ ex, tabId, api = defaultOverrideApi(), now = Date.now }
   const plan = answer.plan;
   const snippets = serverSnippets(plan);
   const shown = snippets[snippet] ?? snippets[0]!;
-  const add = () => {
+  const rescue = mechanismOf(plan) === 'rescue';
+  const send = (confirmInitiator: boolean) => {
     if (!api) return;
+    setConfirm(null);
     setMessage('Turning on…');
-    void api.request({ action: 'add', tabId, exchangeId: ex.id, onlyThisTab, minutes }).then(
-      (a) => {
-        if ('error' in a) setMessage(a.error);
-        else if (!a.ok) setMessage(a.why);
-        else {
-          setOverrides(a.overrides);
-          setMessage('Override on: run the request again (reload the page) to try it.');
-        }
-      },
-      (e: unknown) => setMessage(String(e)),
-    );
+    const req: OverrideRequest = { action: 'add', tabId, exchangeId: ex.id, onlyThisTab: rescue || onlyThisTab, minutes, confirmInitiator };
+    void api
+      .request(req)
+      .then(
+        (a) => {
+          if ('error' in a) setMessage(a.error);
+          else if (!a.ok) {
+            if (a.reason === 'confirm') setConfirm(a.why);
+            setMessage(a.reason === 'confirm' ? null : a.why);
+          } else {
+            setOverrides(a.overrides);
+            setMessage(`${a.note ? `${a.note} ` : ''}Override on: run the request again (reload the page) to try it.`);
+          }
+        },
+        (e: unknown) => setMessage(String(e)),
+      );
   };
-  const lines = (title: string, hs: Array<{ name: string; value: string }>) =>
+  const add = () => send(false);
+  const preflightRows = serverDiff(ex.preflight?.response ?? null, plan.preflight, rescue ? 204 : undefined);
+  const actualRows = serverDiff(ex.response, plan.actual);
+  const lines = (title: string, hs: Array<{ name: string; value: string; scope?: boolean }>) =>
     hs.length > 0 && (
       <div>
         <h4>{title}</h4>
-        <pre class="override-lines">{hs.map((h) => `${displayHeaderName(h.name)}: ${h.value}`).join('\n')}</pre>
+        <pre class="override-lines">{hs.map((h) => `${displayHeaderName(h.name)}: ${h.value}${h.scope ? '   (exact scope: your server already sends it)' : ''}`).join('\n')}</pre>
       </div>
     );
   return (
@@ -92,7 +125,7 @@ export function TryFix({ ex, tabId, api = defaultOverrideApi(), now = Date.now }
               Try fix
             </button>
             <label class="check">
-              <input type="checkbox" checked={onlyThisTab} onChange={(e) => setOnlyThisTab((e.target as HTMLInputElement).checked)} /> only this tab
+              <input type="checkbox" checked={rescue || onlyThisTab} disabled={rescue} onChange={(e) => setOnlyThisTab((e.target as HTMLInputElement).checked)} /> only this tab
             </label>
             <label>
               for{' '}
@@ -112,16 +145,32 @@ export function TryFix({ ex, tabId, api = defaultOverrideApi(), now = Date.now }
           </span>
         )}
         <span class="muted">
-          Adds these headers, in this browser only, to responses from {plan.targetOrigin} to pages of {plan.pageOrigin}
-          {plan.credentialsAssumed ? ' (Allow-Credentials too: the credentials mode is unknown, and it is harmless without)' : ''}.
+          {rescue
+            ? `Answers ${plan.pageOrigin}'s preflights to ${plan.targetOrigin} with 204 and these headers, and adds the headers to its responses, in this tab only.`
+            : `Sets these headers, in this browser only, on responses from ${plan.targetOrigin} to ${plan.pageOrigin}; Allow-Origin is always its exact origin, so no other origin gains access.`}
         </span>
         <span role="status" aria-live="polite">
           {message}
         </span>
       </div>
-      {lines('On the OPTIONS (preflight) response', plan.preflight)}
+      {confirm && (
+        <p class="override-confirm" role="alertdialog" aria-label="Confirm override for a frame">
+          {confirm}{' '}
+          <button type="button" onClick={() => send(true)}>
+            Add anyway
+          </button>{' '}
+          <button type="button" onClick={() => setConfirm(null)}>
+            Cancel
+          </button>
+        </p>
+      )}
+      {!active && <MechanismNote plan={plan} />}
+      {active && mechanismOf(active) === 'rescue' && api && <ChromeVerdict api={api} tabId={tabId} ex={ex} />}
+      {lines(rescue ? 'Answer to the OPTIONS (preflight) request: 204 with' : 'On the OPTIONS (preflight) response', plan.preflight)}
       {lines(`On the ${ex.method} response${plan.actualPredicted ? ' (never sent: predicted)' : ''}`, plan.actual)}
       <h4>The server fix: what your responses must contain</h4>
+      <FixDiff title="OPTIONS (preflight) response" rows={preflightRows} />
+      <FixDiff title={`${ex.method} response`} rows={actualRows} />
       <div class="snippet-tabs" role="tablist">
         {snippets.map((s, i) => (
           <button key={s.kind} type="button" role="tab" aria-selected={i === snippet} onClick={() => setSnippet(i)}>

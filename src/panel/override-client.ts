@@ -4,8 +4,8 @@ import { OVERRIDES_CHANGED, type OverrideAnswer, type OverrideRequest, type Over
 /** The panel's way to the worker's local overrides; injected so tests run without `chrome`. */
 export interface OverrideApi {
   request(req: OverrideRequest): Promise<OverrideAnswer | { error: string }>;
-  /** Calls back with the active overrides whenever the worker says they changed. */
-  subscribe(cb: (overrides: OverrideView[]) => void): () => void;
+  /** Calls back with the active overrides (and why one ended by itself) whenever the worker says they changed. */
+  subscribe(cb: (overrides: OverrideView[], notice?: string) => void): () => void;
 }
 
 /** The real one, or null where there is no extension runtime (unit tests, a plain page). */
@@ -15,7 +15,7 @@ export function chromeOverrideApi(): OverrideApi | null {
     request: (req) => chrome.runtime.sendMessage({ type: 'cors-lens/override', ...req }) as Promise<OverrideAnswer | { error: string }>,
     subscribe(cb) {
       const listener = (m: unknown) => {
-        if (typeof m === 'object' && m !== null && (m as OverridesChanged).type === OVERRIDES_CHANGED) cb((m as OverridesChanged).overrides);
+        if (typeof m === 'object' && m !== null && (m as OverridesChanged).type === OVERRIDES_CHANGED) cb((m as OverridesChanged).overrides, (m as OverridesChanged).notice);
         // Not answering: other listeners (the worker) answer requests.
         return undefined;
       };
@@ -31,8 +31,8 @@ export function defaultOverrideApi(): OverrideApi | null {
   return shared;
 }
 
-/** The active overrides, kept current (asked once, then pushed by the worker). */
-export function useOverrides(api: OverrideApi | null): [OverrideView[], (list: OverrideView[]) => void] {
+/** The active overrides, kept current (asked once, then pushed by the worker); `onNotice` hears why one ended by itself. */
+export function useOverrides(api: OverrideApi | null, onNotice?: (notice: string) => void): [OverrideView[], (list: OverrideView[]) => void] {
   const [list, setList] = useState<OverrideView[]>([]);
   useEffect(() => {
     if (!api) return undefined;
@@ -40,7 +40,11 @@ export function useOverrides(api: OverrideApi | null): [OverrideView[], (list: O
     void api.request({ action: 'list' }).then((a) => {
       if (live && 'overrides' in a) setList(a.overrides);
     }, () => {});
-    const off = api.subscribe((o) => live && setList(o));
+    const off = api.subscribe((o, notice) => {
+      if (!live) return;
+      setList(o);
+      if (notice && onNotice) onNotice(notice);
+    });
     return () => {
       live = false;
       off();

@@ -1,6 +1,6 @@
 import type { Exchange } from '../traffic/exchange';
 import type { SessionReport } from '../report/schema';
-import type { OverridePlan } from '../cors/override';
+import type { OverridePlan } from '../fix/plan';
 import type { ExportedFile, ExportFormat } from '../report/export';
 
 /** Bump whenever a backwards-breaking change is made to any message below. */
@@ -66,7 +66,13 @@ export interface Requests {
 
 /** `plan` answers what `add` would do, without doing it. */
 export type OverrideRequest =
-  | { action: 'add'; tabId: number; exchangeId: string; onlyThisTab?: boolean; minutes?: number; expose?: string[] }
+  /**
+   * onlyThisTab defaults to true. confirmInitiator: the user agreed to an override for a frame's
+   * origin that is not the tab's own (else the answer is reason 'confirm').
+   */
+  | { action: 'add'; tabId: number; exchangeId: string; onlyThisTab?: boolean; minutes?: number; expose?: string[]; confirmInitiator?: boolean }
+  /** Chrome's own verdicts recorded while a rescue override keeps the debugger attached to the tab. */
+  | { action: 'verdicts'; tabId: number }
   | { action: 'plan'; tabId: number; exchangeId: string }
   | { action: 'remove'; id: string }
   | { action: 'clear' }
@@ -87,17 +93,53 @@ export interface OverrideView {
   actual: Array<{ name: string; value: string }>;
   credentialsAssumed: boolean;
   ruleIds: number[];
+  /** Absent from older workers: 'headers'. 'rescue' keeps the debugger attached to the tab. */
+  mechanism?: 'headers' | 'rescue';
+}
+
+/** Chrome's own verdict for a request of a tab the debugger is attached to (DevTools Protocol). */
+export interface ChromeVerdictView {
+  url: string;
+  method: string;
+  corsError: string | null;
+  failedParameter: string | null;
+  errorText: string | null;
 }
 
 export type OverrideAnswer =
-  | { ok: true; overrides: OverrideView[]; added?: OverrideView; plan?: OverridePlan }
-  | { ok: false; reason: 'not-blocked' | 'cannot' | 'not-found'; why: string; serverFix: string | null; overrides: OverrideView[] };
+  | {
+      ok: true;
+      overrides: OverrideView[];
+      added?: OverrideView;
+      plan?: OverridePlan;
+      /** The pair already had an override: this one's headers were merged into it. */
+      merged?: boolean;
+      note?: string;
+      verdicts?: ChromeVerdictView[];
+      /** Overrides that ended by themselves since the last answer, and why (e.g. the debugger was detached). */
+      notice?: string;
+    }
+  | {
+      ok: false;
+      /**
+       * confirm: the initiator is a frame of another origin than the tab's; ask the user, then send confirmInitiator.
+       * needs-permission: a rescue needs `permission`, which this build does not hold (Chrome grants it only at install).
+       * exists: another tab's override holds this origin pair.
+       */
+      reason: 'not-blocked' | 'cannot' | 'not-found' | 'confirm' | 'needs-permission' | 'exists';
+      why: string;
+      serverFix: string | null;
+      overrides: OverrideView[];
+      permission?: 'debugger';
+    };
 
 /** Worker → every extension page (runtime.sendMessage broadcast): the active overrides changed. */
 export const OVERRIDES_CHANGED = 'cors-lens/overrides-changed';
 export interface OverridesChanged {
   type: typeof OVERRIDES_CHANGED;
   overrides: OverrideView[];
+  /** Why an override ended by itself, when one did. */
+  notice?: string;
 }
 export type RequestMessage = { [K in keyof Requests]: { type: K } & Requests[K]['request'] }[keyof Requests];
 export type ResponseOf<K extends keyof Requests> = Requests[K]['response'];

@@ -43,10 +43,14 @@ export async function launchPlain(): Promise<{ context: BrowserContext; close():
   };
 }
 
-export async function launch(opts: { devtools?: boolean } = {}): Promise<Launched> {
+/**
+ * dist: another built extension directory (e.g. a copy whose manifest holds more permissions).
+ */
+export async function launch(opts: { devtools?: boolean; dist?: string } = {}): Promise<Launched> {
   assertBrowser();
   const profile = mkdtempSync(join(tmpdir(), 'cors-lens-profile-'));
-  const args = [...BASE_ARGS, `--disable-extensions-except=${DIST}`, `--load-extension=${DIST}`];
+  const dist = opts.dist ?? DIST;
+  const args = [...BASE_ARGS, `--disable-extensions-except=${dist}`, `--load-extension=${dist}`];
   if (opts.devtools) args.push('--auto-open-devtools-for-tabs');
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROME,

@@ -55,9 +55,11 @@ const USES: Record<string, RegExp> = {
   contextMenus: api('contextMenus'),
   notifications: api('notifications'),
   offscreen: api('offscreen'),
+  // Optional, asked for at the click of a rescue override (docs/override.md).
+  debugger: api('debugger', '(attach|sendCommand)'),
 };
-/** Never needed by a DevTools extension that only reads traffic and rewrites CORS headers on request. */
-const NEVER = ['debugger', 'cookies', 'history', 'webRequestBlocking', 'management', 'proxy', 'nativeMessaging', 'background', 'unlimitedStorage', 'scripting', 'activeTab', 'identity', 'topSites', 'bookmarks'];
+/** Never needed by a DevTools extension that only reads traffic and rewrites CORS headers on request (debugger only as an optional permission). */
+const NEVER = ['cookies', 'history', 'webRequestBlocking', 'management', 'proxy', 'nativeMessaging', 'background', 'unlimitedStorage', 'scripting', 'activeTab', 'identity', 'topSites', 'bookmarks'];
 
 function checkManifest(m: Manifest, where: string): void {
   expect(m.manifest_version, where).toBe(3);
@@ -67,6 +69,8 @@ function checkManifest(m: Manifest, where: string): void {
     expect(USES[p], `${where}: permission ${p} has no known use; add its use pattern to USES or drop it`).toBeDefined();
     expect(USES[p]!.test(source), `${where}: permission ${p} is not used by src/`).toBe(true);
   }
+  // The debugger is asked for at the click of a rescue override, never held by default.
+  expect(m.permissions ?? [], where).not.toContain('debugger');
   // A permission used by the code must be declared (else it fails at runtime, silently in a listener).
   for (const p of ['webRequest', 'storage']) expect(permissions, where).toContain(p);
   if (api('declarativeNetRequest').test(source)) {

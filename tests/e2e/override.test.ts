@@ -36,7 +36,7 @@ async function run(id: string): Promise<{ chrome: ChromeVerdict; exchange: Excha
   const exchange = await waitFor(async () => {
     const ex = (await exportSession()).exchanges.filter((e) => match(e.url)).at(-1);
     // Wait until the exchange is complete: blocked or a response arrived.
-    return ex && (ex.verdict === 'blocked' || ex.response) ? ex : undefined;
+    return ex && (ex.verdict === 'blocked' || ex.response || ex.error) ? ex : undefined;
   }, `the exchange for ${id}`);
   // Give the final-headers event a moment to land.
   await new Promise((r) => setTimeout(r, 200));
@@ -55,11 +55,13 @@ const overridden = (ex: Exchange) => ex.finalResponse !== undefined || ex.prefli
 
 beforeAll(async () => {
   lab = await startLab();
-  l = await launch({ devtools: true });
+  l = await launch();
   page = await l.context.newPage();
   await page.goto(`${lab.originA}/`);
   await page.evaluate(() => (window as unknown as { corsLab: { ready: Promise<void> } }).corsLab.ready);
   tabId = await l.tabIdOf(lab.originA);
+  // Recorded through the capture API: the same capture as an open DevTools, without waiting for its front-end.
+  await l.request('cors-lens/capture', { scope: tabId, on: true });
   await waitFor(async () => (await l.request('cors-lens/status', {})).tabs.includes(tabId), 'capture of the lab tab');
   ({ verdicts } = await recordChromeVerdicts(page));
 });
@@ -88,6 +90,10 @@ describe('local override in real Chromium', () => {
       for (const r of rules) {
         expect(r.condition.initiatorDomains).toEqual(['127.0.0.1']);
         expect(r.condition.urlFilter).toBe(`|${lab.originB}/`);
+        // Only this tab by default; every rule sets the exact page origin.
+        expect(r.condition.tabIds).toEqual([tabId]);
+        expect(r.action.responseHeaders).toContainEqual({ header: 'access-control-allow-origin', operation: 'set', value: lab.originA });
+        expect(r.action.responseHeaders?.some((h) => h.header === 'access-control-allow-credentials')).toBe(corsError === 'WildcardOriginNotAllowed');
       }
       expect((await l.request('cors-lens/status', {})).listening).toBe(true);
       const badge = await l.automation.evaluate(() => chrome.action.getBadgeText({}));
@@ -138,24 +144,65 @@ describe('local override in real Chromium', () => {
     await panel.close();
   });
 
-  it('a 404 preflight: the API and the panel say an override cannot fix it, and give the server fix', async () => {
+  it('a 404 preflight needs a rescue: this build lacks the debugger permission, so nothing is added and the panel says why', async () => {
     const before = await run('rule-preflight-invalid-status');
     expect(before.chrome.corsError).toBe('PreflightInvalidStatus');
     const a = await override({ action: 'add', tabId, exchangeId: before.exchange.id });
-    expect(a.ok).toBe(false);
-    if (a.ok) return;
-    expect(a.reason).toBe('cannot');
-    expect(a.why).toMatch(/status/);
-    expect(a.serverFix).toMatch(/204/);
+    if (a.ok) throw new Error('added without the debugger permission');
+    expect([a.reason, a.permission]).toEqual(['needs-permission', 'debugger']);
+    expect(a.why).toMatch(/debugger.*cannot be optional/);
+    expect(a.overrides).toEqual([]);
     expect(await sessionRules()).toEqual([]);
     const panel = await l.context.newPage();
     await panel.goto(`chrome-extension://${l.extensionId}/src/panel/panel.html?tabId=${tabId}`);
     await panel.locator(`[role=row][data-id="${before.exchange.id}"]`).click();
-    const section = panel.locator('[data-override-state=cannot]');
-    await section.waitFor();
-    expect(await section.textContent()).toMatch(/cannot fix this/);
-    expect(await panel.locator('[aria-label="Try fix"]').count()).toBe(0);
+    // Before the click: the mechanism and why.
+    expect(await panel.locator('[data-mechanism=rescue]').textContent()).toMatch(/status or a redirect/);
+    await panel.locator('[aria-label="Try fix"]').click();
+    await panel.getByText(/cannot be optional/).waitFor();
+    expect(await sessionRules()).toEqual([]);
     await panel.close();
+  });
+
+  for (const id of ['rule-redirect-contains-credentials', 'control-connection-refused']) {
+    it(`${id}: declined with the reason and the server fix, nothing added`, async () => {
+      const before = await run(id);
+      expect(before.exchange.verdict).not.toBe('allowed');
+      const a = await override({ action: 'add', tabId, exchangeId: before.exchange.id });
+      if (a.ok) throw new Error('an override was added');
+      expect(a.reason).toBe('cannot');
+      expect(a.why).toMatch(/cannot fix this: .+/);
+      if (id === 'rule-redirect-contains-credentials') expect(a.serverFix).toBeTruthy();
+      expect(await sessionRules()).toEqual([]);
+    });
+  }
+
+  it('bad input: a gone exchange, a closed tab, an unknown override id: a clear answer, nothing left behind', async () => {
+    const gone = await override({ action: 'add', tabId, exchangeId: 'no-such-exchange' });
+    expect(gone.ok ? 'ok' : gone.reason).toBe('not-found');
+    const before = await run('rule-missing-allow-origin');
+    const closed = await override({ action: 'add', tabId: 987_654_321, exchangeId: before.exchange.id });
+    expect(closed.ok ? 'ok' : closed.reason).toBe('not-found');
+    const unknown = await override({ action: 'remove', id: 'o-unknown' });
+    expect(unknown.ok ? 'ok' : unknown.reason).toBe('not-found');
+    // A tab that closes takes its ("only this tab") override with it.
+    const other = await l.context.newPage();
+    await other.goto(`${lab.originA}/`);
+    await other.evaluate(() => (window as unknown as { corsLab: { ready: Promise<void> } }).corsLab.ready);
+    const otherTab = (await l.automation.evaluate(async (a) => (await chrome.tabs.query({})).filter((t) => t.url?.startsWith(a)).map((t) => t.id!), lab.originA)).find((t) => t !== tabId)!;
+    await l.request('cors-lens/capture', { scope: otherTab, on: true });
+    await other.evaluate(() => (window as unknown as { corsLab: { run(id: string, o: object): Promise<unknown> } }).corsLab.run('rule-missing-allow-origin', { nonce: 'closing-tab' }));
+    const ex = await waitFor(async () => {
+      const r = await l.request('cors-lens/export', { tabId: otherTab });
+      return 'exchanges' in r ? r.exchanges.find((e) => e.url.includes('closing-tab') && e.verdict === 'blocked') : undefined;
+    }, 'the other tab\'s exchange');
+    const on = await override({ action: 'add', tabId: otherTab, exchangeId: ex.id });
+    if (!on.ok) throw new Error(on.why);
+    expect((await sessionRules()).length).toBeGreaterThan(0);
+    await other.close();
+    await waitFor(async () => (await sessionRules()).length === 0, 'rules of the closed tab removed');
+    expect((await override({ action: 'list' })).overrides).toEqual([]);
+    expect(await sessionRules()).toEqual([]);
   });
 
   it('an override expires by itself (rules gone), and "clear" removes every rule', async () => {
@@ -170,9 +217,13 @@ describe('local override in real Chromium', () => {
     const list = await override({ action: 'list' });
     expect(list.overrides).toEqual([]);
 
-    await override({ action: 'add', tabId, exchangeId: before.exchange.id });
-    await override({ action: 'add', tabId, exchangeId: before.exchange.id, onlyThisTab: true });
-    expect((await override({ action: 'list' })).overrides.length).toBe(2);
+    // Two overrides for one origin pair: the second is merged into the first, and says so.
+    const first = await override({ action: 'add', tabId, exchangeId: before.exchange.id });
+    const second = await override({ action: 'add', tabId, exchangeId: before.exchange.id, onlyThisTab: false });
+    expect(first.ok && !first.merged).toBe(true);
+    expect(second.ok && second.merged).toBe(true);
+    expect(second.ok && second.note).toMatch(/already on/);
+    expect((await override({ action: 'list' })).overrides.length).toBe(1);
     await override({ action: 'clear' });
     expect(await sessionRules()).toEqual([]);
     expect((await override({ action: 'list' })).overrides).toEqual([]);

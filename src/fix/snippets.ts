@@ -4,7 +4,7 @@
  * quoted for its language, so a header name or origin cannot break out of it.
  * @see https://fetch.spec.whatwg.org/#http-responses
  */
-import { displayHeaderName, type HeaderLine, type OverridePlan, type ServerCors } from './override';
+import { displayHeaderName, type HeaderLine, type OverridePlan, type ServerCors } from './plan';
 
 export type SnippetKind = 'headers' | 'express' | 'go-rs-cors' | 'gin' | 'nginx';
 

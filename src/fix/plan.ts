@@ -1,19 +1,20 @@
 /**
  * Local override: the response headers that would make a blocked exchange pass
- * the browser's CORS checks, and the declarativeNetRequest session rules that add
- * them, scoped to one page origin and one target origin.
+ * the browser's CORS checks for exactly one page origin, and the mechanism that can
+ * apply them (docs/override.md).
  *
- * Header rules can change headers, never a status or a redirect: a preflight
- * answered with a non-2xx status, a redirected preflight, a network error or a
- * Local Network Access refusal cannot be fixed this way (measured on Chromium 156:
- * a 404 preflight with fixed headers stays blocked, as PreflightInvalidStatus).
+ * Header rules (declarativeNetRequest) change headers, never a status or a redirect,
+ * so a preflight answered with a non-2xx status or a redirect needs a rescue: the
+ * preflight is answered in the browser (chrome.debugger, Fetch domain). A network
+ * error, a redirect to a URL with credentials or a Local Network Access refusal is
+ * no header at all: declined, with the server fix.
  * @see https://fetch.spec.whatwg.org/#http-cors-protocol
  */
-import { catalogueEntryOrNull } from './catalogue';
-import { findingProse } from './describe';
-import { getHeader, parseTokenList } from './header-list';
-import { isCorsSafelistedMethod, normalizeMethod } from './methods';
-import type { Credentials, Finding, Message, PreflightObserved, Redirect, Verdict } from './types';
+import { catalogueEntryOrNull } from '../cors/catalogue';
+import { findingProse } from '../cors/describe';
+import { getHeader, parseTokenList } from '../cors/header-list';
+import { isCorsSafelistedMethod, normalizeMethod } from '../cors/methods';
+import type { Credentials, Finding, Message, PreflightObserved, Redirect, Verdict } from '../cors/types';
 
 /** What an override is computed from: an exchange as the report carries it (structurally). */
 export interface OverrideSubject {
@@ -34,7 +35,19 @@ export interface OverrideSubject {
 export interface HeaderLine {
   name: string;
   value: string;
+  /**
+   * True when the server's own line was not at fault and the override sets it only to stay
+   * exact (Allow-Origin: the page's origin, so no other initiator passes): the server fix keeps it.
+   */
+  scope?: boolean;
 }
+
+/**
+ * How the override applies its headers. `headers`: declarativeNetRequest session rules, no extra
+ * permission. `rescue`: the optional debugger permission; the tab's requests to the target are
+ * paused, the page origin's preflights answered 204, its actual responses given the headers.
+ */
+export type Mechanism = 'headers' | 'rescue';
 
 /** What the server must answer, in library terms: the input of the server snippets. */
 export interface ServerCors {
@@ -52,7 +65,14 @@ export interface ServerCors {
 export interface OverridePlan {
   pageOrigin: string;
   targetOrigin: string;
-  /** Headers set on OPTIONS (preflight) responses; empty when the preflight needs nothing. */
+  /** Absent in plans stored by an older version: `headers`. */
+  mechanism?: Mechanism;
+  /** Why this mechanism, in the user's words. */
+  mechanismWhy?: string;
+  /**
+   * Headers set on OPTIONS (preflight) responses; empty when the preflight needs nothing.
+   * For a rescue, the whole answer (status 204) to the page origin's preflights.
+   */
   preflight: HeaderLine[];
   /** Headers set on every other response; empty when the actual response needs nothing. */
   actual: HeaderLine[];
@@ -69,43 +89,20 @@ export type OverrideAnswer =
   | { ok: true; plan: OverridePlan }
   | { ok: false; reason: 'not-blocked' | 'cannot'; why: string; serverFix: string | null };
 
-/** Error findings whose cause is a header a rule can set. Everything else is refused. */
-export const FIXABLE_BY_HEADERS: ReadonlySet<string> = new Set([
-  'missing-allow-origin',
-  'wildcard-origin-with-credentials',
-  'multiple-allow-origin-values',
-  'invalid-allow-origin-value',
-  'allow-origin-mismatch',
-  'invalid-allow-credentials',
-  'preflight-missing-allow-origin',
-  'preflight-wildcard-origin-with-credentials',
-  'preflight-multiple-allow-origin-values',
-  'preflight-invalid-allow-origin-value',
-  'preflight-allow-origin-mismatch',
-  'preflight-invalid-allow-credentials',
-  'invalid-allow-methods',
-  'invalid-allow-headers',
-  'method-not-allowed-by-preflight',
-  'header-not-allowed-by-preflight',
-  'authorization-not-covered-by-wildcard',
-]);
+/** What can fix a finding locally, from its catalogue entry (the one place that says so). */
+function remedyOf(f: Finding): { remedy: 'headers' | 'rescue' | 'server'; why: string | null } {
+  const e = catalogueEntryOrNull(f.id);
+  if (!e) return { remedy: 'server', why: `${f.id} is not a rule this version knows how to fix locally` };
+  return { remedy: e.remedy, why: e.whyNotHeaders ?? null };
+}
 
-/** Why a finding cannot be fixed by header rules, in the user's words. */
-const WHY_NOT: Record<string, string> = {
-  'preflight-invalid-status': 'the preflight was answered with a non-2xx status, and a header rule cannot change a status',
-  'preflight-redirect': 'the preflight was answered with a redirect, and a header rule cannot turn a redirect into an answer',
-  'redirect-contains-credentials': 'the request was redirected to a URL with credentials, which no header can allow',
-  'network-error': 'the request failed before any CORS check (a network error)',
-  'local-network-access-permission-denied': 'Local Network Access was refused, which is a permission, not a header',
-  'insecure-local-network': 'Local Network Access needs a secure context, which is not a header',
-  'invalid-local-network-access': 'Local Network Access was refused, which is not a header',
-  'preflight-missing-allow-external': 'a Private Network Access preflight failed, which this override does not handle',
-  'preflight-invalid-allow-external': 'a Private Network Access preflight failed, which this override does not handle',
-  'disallowed-by-mode': 'the request mode forbids the request before it is sent',
-  'cors-disabled-scheme': 'the URL scheme does not support CORS',
-  'no-cors-redirect-mode-not-follow': 'the request mode and redirect mode conflict before any response',
-  'invalid-response': 'the response is opaque, which no header changes',
-};
+/** Findings that say the request was sent with credentials (so Allow-Credentials is needed, not assumed). */
+const NEEDS_CREDENTIALS: ReadonlySet<string> = new Set([
+  'wildcard-origin-with-credentials',
+  'invalid-allow-credentials',
+  'preflight-wildcard-origin-with-credentials',
+  'preflight-invalid-allow-credentials',
+]);
 
 const ORIGIN = 'access-control-allow-origin';
 const CREDENTIALS = 'access-control-allow-credentials';
@@ -160,6 +157,16 @@ function corsCheckLines(response: Message | null, origin: string, include: boole
 }
 
 /**
+ * A rule matches the page's host on every port and scheme (and its subdomains): so every
+ * response it touches gets Allow-Origin set to the exact page origin, which every other
+ * initiator then fails. Marked `scope` when the server's own line was not at fault.
+ */
+function exact(lines: HeaderLine[], origin: string): HeaderLine[] {
+  if (lines.length === 0 || lines.some((l) => l.name === ORIGIN)) return lines;
+  return [{ name: ORIGIN, value: origin, scope: true }, ...lines];
+}
+
+/**
  * The headers that make `subject` pass, or why an override cannot.
  * `expose` lists response headers the page wants to read (Access-Control-Expose-Headers).
  * @see https://fetch.spec.whatwg.org/#cors-preflight-fetch-0
@@ -167,12 +174,18 @@ function corsCheckLines(response: Message | null, origin: string, include: boole
 export function planOverride(subject: OverrideSubject, expose: readonly string[] = []): OverrideAnswer {
   const errors = subject.findings.filter((f) => f.severity === 'error');
   const serverFix = errors[0] ? findingProse(errors[0]).fix : null;
+  const cannot = (why: string): OverrideAnswer => ({ ok: false, reason: 'cannot', why: `A local override cannot fix this: ${why}. Fix it on the server.`, serverFix });
+  // A request that failed before any CORS check (a network error, Local Network Access) is declined with its reason.
+  const declined = errors.find((f) => remedyOf(f).remedy === 'server');
+  if (subject.verdict !== 'blocked' && declined) return cannot(remedyOf(declined).why ?? declined.id);
   if (subject.verdict !== 'blocked' || errors.length === 0) {
     return { ok: false, reason: 'not-blocked', why: 'The browser did not block this exchange: there is nothing to override.', serverFix };
   }
-  const cannot = (why: string): OverrideAnswer => ({ ok: false, reason: 'cannot', why: `A local override cannot fix this: ${why}. Fix it on the server.`, serverFix });
+  let rescue = false;
   for (const f of errors) {
-    if (!FIXABLE_BY_HEADERS.has(f.id)) return cannot(WHY_NOT[f.id] ?? catalogueEntryOrNull(f.id)?.whyNotHeaders ?? `${f.id} is not caused by a missing or wrong header`);
+    const { remedy, why } = remedyOf(f);
+    if (remedy === 'rescue') rescue = true;
+    else if (remedy === 'server') return cannot(why ?? `${f.id} is not caused by a missing or wrong header`);
     if (f.stage === 'redirect') return cannot('the failing response is a redirect, and the override covers direct answers only');
   }
   if (subject.redirects.length > 0) return cannot('the request was redirected, and the override covers direct answers only');
@@ -183,12 +196,13 @@ export function planOverride(subject: OverrideSubject, expose: readonly string[]
   const p = subject.preflight;
   const status = p?.response?.statusCode;
   if (p && p.observed === 'sent' && p.error !== null) return cannot(`the preflight failed (${p.error})`);
-  if (p && p.observed === 'sent' && p.response && (status === undefined || status < 200 || status > 299)) {
-    return cannot(`the preflight was answered ${status ?? 'without a status'}, and a header rule cannot change a status (Chrome then reports PreflightInvalidStatus)`);
-  }
+  if (p && p.observed === 'sent' && p.response && (status === undefined || status < 200 || status > 299)) rescue = true;
+  if (rescue && !(p && p.observed === 'sent' && p.response)) return cannot('the preflight that failed was not seen, so its answer cannot be rebuilt');
 
-  // Unknown credentials (the failure happens either way): plan for "include", which also
-  // works without credentials (the exact origin, Allow-Credentials: true, no `*` in lists).
+  // Allow-Credentials only when the request is known (or shown by its failure) to carry
+  // credentials: never added "in case". Unknown credentials still keep `*` out of the lists,
+  // which is right either way.
+  const withCredentials = subject.credentials.value === 'include' || errors.some((f) => NEEDS_CREDENTIALS.has(f.id));
   const include = subject.credentials.value !== 'omit-or-same-origin';
   const method = normalizeMethod(p ? (getHeader(p.request.headers, 'access-control-request-method') ?? subject.method) : subject.method);
   const requested = p ? (parseTokenList(getHeader(p.request.headers, 'access-control-request-headers')) ?? []).map((h) => h.toLowerCase()) : [];
@@ -198,36 +212,58 @@ export function planOverride(subject: OverrideSubject, expose: readonly string[]
   if (p) {
     // A preflight that was not sent (answered from the cache) passed: it needs nothing.
     const sent = p.observed === 'sent' && p.response !== null;
-    const r = sent ? p.response : null;
-    if (sent) preflight.push(...corsCheckLines(r, pageOrigin, include, false));
+    // A rescue answers the preflight itself: nothing of the server's answer is kept.
+    const r = sent && !rescue ? p.response : null;
+    if (sent) preflight.push(...corsCheckLines(r, pageOrigin, withCredentials, rescue));
     // Step 7.3-7.5 of the preflight fetch: the method and every requested header must be allowed.
     const m = tokensOf(r, METHODS);
     const serverMethods = m.tokens.filter((t) => t !== '*' || !include);
     const methodOk = isCorsSafelistedMethod(method) || serverMethods.includes(method) || (!include && m.tokens.includes('*'));
     server.methods = union(serverMethods, isCorsSafelistedMethod(method) ? [] : [method], false);
-    if (sent && (!m.valid || !methodOk)) preflight.push({ name: METHODS, value: union(serverMethods, [method], false).join(', ') });
+    if (sent && (!m.valid || !methodOk) && !(rescue && isCorsSafelistedMethod(method))) preflight.push({ name: METHODS, value: union(serverMethods, [method], false).join(', ') });
     const h = tokensOf(r, HEADERS);
     const serverHeaders = h.tokens.filter((t) => t !== '*' || !include);
     const allowed = new Set(h.tokens.map((t) => t.toLowerCase()));
     const wildcard = !include && allowed.has('*');
     const missing = requested.filter((x) => !allowed.has(x) && !(wildcard && x !== 'authorization'));
     server.headers = union(serverHeaders.filter((t) => t !== '*'), requested, true);
-    if (sent && (!h.valid || missing.length > 0)) preflight.push({ name: HEADERS, value: union(serverHeaders, missing, true).join(', ') });
+    if (sent && (!h.valid || missing.length > 0) && !(rescue && missing.length === 0)) preflight.push({ name: HEADERS, value: union(serverHeaders, missing, true).join(', ') });
   }
 
   // The actual request: its response is known when it was sent, else predicted (it must carry the origin too).
   const actualPredicted = subject.response === null;
-  const actual = corsCheckLines(subject.response, pageOrigin, include, actualPredicted);
+  const actual = corsCheckLines(subject.response, pageOrigin, withCredentials, actualPredicted);
   const wanted = expose.map((x) => x.trim()).filter((x) => x.length > 0 && parseTokenList(x) !== null);
   if (wanted.length > 0) {
     const current = tokensOf(subject.response, EXPOSE).tokens;
     server.expose = union(current.filter((t) => t !== '*' || !include), wanted, true);
     actual.push({ name: EXPOSE, value: server.expose.join(', ') });
   }
-  const credentialsAssumed = subject.credentials.value === null;
-  const plan: OverridePlan = { pageOrigin, targetOrigin, preflight, actual, actualPredicted, credentialsAssumed, server, findingIds: errors.map((f) => f.id) };
+  const credentialsAssumed = subject.credentials.value === null && withCredentials;
+  const mechanism: Mechanism = rescue ? 'rescue' : 'headers';
+  const plan: OverridePlan = {
+    pageOrigin,
+    targetOrigin,
+    mechanism,
+    mechanismWhy: rescue ? RESCUE_WHY : HEADERS_WHY,
+    preflight: exact(preflight, pageOrigin),
+    actual: exact(actual, pageOrigin),
+    actualPredicted,
+    credentialsAssumed,
+    server,
+    findingIds: errors.map((f) => f.id),
+  };
   assertPlanSafe(plan);
   return { ok: true, plan };
+}
+
+const HEADERS_WHY = 'Only headers are wrong or missing: session rules of declarativeNetRequest set them, with no extra permission.';
+const RESCUE_WHY =
+  'The preflight was answered with a status or a redirect no header rule can change: the debugger is attached to this tab (rescue mode, which needs the debugger permission) and its preflights from this page origin are answered 204 in the browser.';
+
+/** The mechanism of a plan (plans stored by an older version have none: header rules). */
+export function mechanismOf(plan: Pick<OverridePlan, 'mechanism'>): Mechanism {
+  return plan.mechanism === 'rescue' ? 'rescue' : 'headers';
 }
 
 /** A plan for the same origin pair that asks for everything either asks for (lists merged). */
@@ -238,7 +274,9 @@ export function mergePlans(a: OverridePlan, b: OverridePlan): OverridePlan {
     for (const l of y) {
       const have = out.find((o) => o.name === l.name);
       if (!have) out.push({ ...l });
-      else if (l.name === METHODS || l.name === HEADERS || l.name === EXPOSE) {
+      else if (have.scope && !l.scope) delete have.scope;
+      if (!have) continue;
+      if (l.name === METHODS || l.name === HEADERS || l.name === EXPOSE) {
         have.value = union(have.value.split(',').map((s) => s.trim()), l.value.split(',').map((s) => s.trim()), l.name !== METHODS).join(', ');
       }
     }
@@ -252,9 +290,12 @@ export function mergePlans(a: OverridePlan, b: OverridePlan): OverridePlan {
     expose: union(a.server.expose, b.server.expose, true),
     preflight: a.server.preflight || b.server.preflight,
   };
+  const rescue = mechanismOf(a) === 'rescue' || mechanismOf(b) === 'rescue';
   const plan: OverridePlan = {
     pageOrigin: a.pageOrigin,
     targetOrigin: a.targetOrigin,
+    mechanism: rescue ? 'rescue' : 'headers',
+    mechanismWhy: rescue ? RESCUE_WHY : HEADERS_WHY,
     preflight: mergeLines(a.preflight, b.preflight),
     actual: mergeLines(a.actual, b.actual),
     actualPredicted: a.actualPredicted || b.actualPredicted,
@@ -271,74 +312,6 @@ function assertPlanSafe(plan: OverridePlan): void {
   for (const l of [...plan.preflight, ...plan.actual]) {
     if (l.name === ORIGIN && l.value !== plan.pageOrigin) throw new Error(`cors-lens: override would allow ${l.value}, not the page's origin`);
     if (/[\r\n\0]/.test(l.value)) throw new Error('cors-lens: header value with a line break');
-  }
-}
-
-/** The declarativeNetRequest rule shape this module produces (a subset of chrome.declarativeNetRequest.Rule). */
-export interface DnrRule {
-  id: number;
-  priority: number;
-  action: { type: 'modifyHeaders'; responseHeaders: Array<{ header: string; operation: 'set'; value: string }> };
-  condition: {
-    urlFilter: string;
-    requestDomains: string[];
-    initiatorDomains: string[];
-    resourceTypes: string[];
-    requestMethods?: string[];
-    excludedRequestMethods?: string[];
-    tabIds?: number[];
-  };
-}
-
-/** Types whose requests CORS applies to, as DNR names them; `xmlhttprequest` covers fetch, XHR and preflights. */
-const DNR_TYPES: ReadonlySet<string> = new Set(['xmlhttprequest', 'script', 'stylesheet', 'image', 'font', 'media', 'other']);
-
-/**
- * The session rules for a plan: one for OPTIONS responses (the preflight) and one
- * for every other method, each scoped to the page's host as initiator and anchored
- * to the target origin (scheme, host and port). Ids are handed in.
- */
-export function overrideRules(plan: OverridePlan, ids: { preflight: number; actual: number }, opts: { tabId?: number; resourceType?: string } = {}): DnrRule[] {
-  const target = new URL(plan.targetOrigin);
-  const page = new URL(plan.pageOrigin);
-  const types = ['xmlhttprequest'];
-  if (opts.resourceType && opts.resourceType !== 'xmlhttprequest' && DNR_TYPES.has(opts.resourceType)) types.push(opts.resourceType);
-  const base = {
-    // `|` anchors the filter at the start of the URL; the trailing `/` ends the origin (no longer port or host).
-    urlFilter: `|${plan.targetOrigin}/`,
-    requestDomains: [target.hostname],
-    initiatorDomains: [page.hostname],
-    resourceTypes: types,
-    ...(opts.tabId !== undefined ? { tabIds: [opts.tabId] } : {}),
-  };
-  const set = (lines: HeaderLine[]) => lines.map((l) => ({ header: l.name, operation: 'set' as const, value: l.value }));
-  const rules: DnrRule[] = [];
-  if (plan.preflight.length > 0) {
-    rules.push({ id: ids.preflight, priority: 1, action: { type: 'modifyHeaders', responseHeaders: set(plan.preflight) }, condition: { ...base, requestMethods: ['options'] } });
-  }
-  if (plan.actual.length > 0) {
-    rules.push({ id: ids.actual, priority: 1, action: { type: 'modifyHeaders', responseHeaders: set(plan.actual) }, condition: { ...base, excludedRequestMethods: ['options'] } });
-  }
-  for (const r of rules) assertRuleScoped(r, plan);
-  return rules;
-}
-
-/**
- * Safety: a rule is for exactly one initiator and one target origin, and never allows
- * every origin. Throws otherwise (a programming error, never a user error).
- */
-export function assertRuleScoped(rule: DnrRule, plan: { pageOrigin: string; targetOrigin: string }): void {
-  const c = rule.condition;
-  const fail = (why: string) => {
-    throw new Error(`cors-lens: unsafe override rule ${rule.id}: ${why}`);
-  };
-  if (c.initiatorDomains.length !== 1 || c.initiatorDomains[0] !== new URL(plan.pageOrigin).hostname) fail('not exactly one initiator domain');
-  if (c.requestDomains.length !== 1 || c.requestDomains[0] !== new URL(plan.targetOrigin).hostname) fail('not exactly one request domain');
-  if (c.urlFilter !== `|${plan.targetOrigin}/` || /[*^]/.test(plan.targetOrigin)) fail('target not anchored to one origin');
-  if (!c.resourceTypes.includes('xmlhttprequest')) fail('preflights (xmlhttprequest) not covered');
-  for (const h of rule.action.responseHeaders) {
-    if (h.header === ORIGIN && (h.value === '*' || h.value !== plan.pageOrigin)) fail(`Allow-Origin ${h.value}`);
-    if (h.operation !== 'set') fail('only set');
   }
 }
 

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { analyzeExchange } from './analyze';
-import { corsCheck } from './cors-check';
-import { validatePreflightResponse } from './preflight-response';
-import { assertRuleScoped, mergePlans, overrideRules, planOverride, type HeaderLine, type OverrideSubject } from './override';
-import { A, B, hdrs, msg, obs, sentPreflight } from './test-helpers';
-import type { HeaderList, Message, Observation } from './types';
+import { analyzeExchange } from '../cors/analyze';
+import { corsCheck } from '../cors/cors-check';
+import { validatePreflightResponse } from '../cors/preflight-response';
+import { mergePlans, planOverride, type HeaderLine, type OverrideSubject } from './plan';
+import { assertRuleScoped, overrideRules } from './dnr';
+import { A, B, hdrs, msg, obs, sentPreflight } from '../cors/test-helpers';
+import type { HeaderList, Message, Observation } from '../cors/types';
 
 /** The exchange as the report would carry it: the observation plus the engine's analysis. */
 function subjectOf(o: Observation): OverrideSubject {
@@ -41,9 +42,10 @@ describe('planOverride: the scenarios of the lab', () => {
     expect(a.ok).toBe(true);
     if (!a.ok) return;
     expect(a.plan.preflight).toEqual([]);
-    // The credentials mode is unknown (no cookie is no proof): Allow-Credentials too, which is harmless without.
-    expect(a.plan.credentialsAssumed).toBe(true);
-    expect(a.plan.actual).toEqual([{ name: 'access-control-allow-origin', value: A }, { name: 'access-control-allow-credentials', value: 'true' }]);
+    // The credentials mode is unknown and nothing shows credentials: no Allow-Credentials "in case".
+    expect(a.plan.credentialsAssumed).toBe(false);
+    expect(a.plan.mechanism).toBe('headers');
+    expect(a.plan.actual).toEqual([{ name: 'access-control-allow-origin', value: A }]);
     expect(a.plan.server.credentials).toBe(false);
     expect(a.plan.pageOrigin).toBe(A);
     expect(a.plan.targetOrigin).toBe(B);
@@ -65,33 +67,42 @@ describe('planOverride: the scenarios of the lab', () => {
     const o = obs({ url: URL_B, method: 'PUT', preflight: sentPreflight('PUT', 'x-custom-header', pre), error: 'net::ERR_FAILED' });
     const a = planOverride(subjectOf(o));
     if (!a.ok) throw new Error(a.why);
-    expect(a.plan.preflight).toEqual([{ name: 'access-control-allow-credentials', value: 'true' }, { name: 'access-control-allow-headers', value: 'X-Other, x-custom-header' }]);
+    // Allow-Origin was right: set again only to keep the rule exact (the server fix keeps it).
+    expect(a.plan.preflight).toEqual([{ name: 'access-control-allow-origin', value: A, scope: true }, { name: 'access-control-allow-headers', value: 'X-Other, x-custom-header' }]);
     // The request itself was never sent: its response must carry the origin too.
     expect(a.plan.actualPredicted).toBe(true);
-    expect(a.plan.actual).toEqual([{ name: 'access-control-allow-origin', value: A }, { name: 'access-control-allow-credentials', value: 'true' }]);
+    expect(a.plan.actual).toEqual([{ name: 'access-control-allow-origin', value: A }]);
     expect(a.plan.server.headers).toEqual(['X-Other', 'x-custom-header']);
     expect(a.plan.server.methods).toEqual(['PUT', 'GET', 'POST']);
   });
 
-  it('a 404 preflight cannot be fixed by headers, bare or with correct headers', () => {
-    const good = msg(404, hdrs(['access-control-allow-origin', A], ['access-control-allow-methods', 'PUT'], ['access-control-allow-headers', 'x-custom-header']));
-    const bare = msg(404, hdrs(['content-type', 'text/plain']));
-    for (const r of [good, bare]) {
-      const a = planOverride(subjectOf(obs({ url: URL_B, method: 'PUT', preflight: sentPreflight('PUT', 'x-custom-header', r), error: 'net::ERR_FAILED' })));
-      expect(a.ok).toBe(false);
-      if (a.ok) return;
-      expect(a.reason).toBe('cannot');
-      expect(a.why).toMatch(/status/);
-      expect(a.serverFix).toMatch(/204/);
+  it('a non-2xx preflight (401, 404, 405, 500), bare or with correct headers, needs a rescue: the whole 204 answer', () => {
+    const good = (st: number) => msg(st, hdrs(['access-control-allow-origin', A], ['access-control-allow-methods', 'PUT'], ['access-control-allow-headers', 'x-custom-header']));
+    const bare = (st: number) => msg(st, hdrs(['content-type', 'text/plain']));
+    for (const st of [401, 404, 405, 500]) {
+      for (const r of [good(st), bare(st)]) {
+        const a = planOverride(subjectOf(obs({ url: URL_B, method: 'PUT', preflight: sentPreflight('PUT', 'x-custom-header', r), error: 'net::ERR_FAILED' })));
+        if (!a.ok) throw new Error(a.why);
+        expect(a.plan.mechanism).toBe('rescue');
+        expect(a.plan.mechanismWhy).toMatch(/status or a redirect/);
+        expect(a.plan.preflight).toEqual([
+          { name: 'access-control-allow-origin', value: A },
+          { name: 'access-control-allow-methods', value: 'PUT' },
+          { name: 'access-control-allow-headers', value: 'x-custom-header' },
+        ]);
+        // The answer passes the preflight check as a 204.
+        expect(validatePreflightResponse(msg(204, a.plan.preflight.map((l) => [l.name, l.value] as [string, string])), A, false, 'PUT', ['x-custom-header'])).toBeNull();
+        expect(overrideRules(a.plan, { preflight: 1, actual: 2 })).toEqual([]);
+      }
     }
   });
 
-  it('a redirected preflight, a network error and an allowed exchange are refused', () => {
+  it('a redirected preflight needs a rescue; a network error and an allowed exchange are refused', () => {
     const redirected = msg(302, hdrs(['location', `${B}/next`], ['access-control-allow-origin', A]));
     const r1 = planOverride(subjectOf(obs({ url: URL_B, method: 'PUT', preflight: sentPreflight('PUT', 'x-custom-header', redirected), error: 'net::ERR_FAILED' })));
-    expect(r1.ok ? 'ok' : r1.reason).toBe('cannot');
+    expect(r1.ok ? r1.plan.mechanism : r1.reason).toBe('rescue');
     const r2 = planOverride(subjectOf(obs({ url: URL_B, method: 'GET', error: 'net::ERR_CONNECTION_REFUSED' })));
-    expect(r2.ok ? 'ok' : r2.reason).not.toBe('ok');
+    expect(r2.ok ? 'ok' : r2.reason).toBe('cannot');
     const r3 = planOverride(subjectOf(obs({ url: URL_B, method: 'GET', request: msg(undefined, hdrs(['origin', A])), response: msg(200, hdrs(['access-control-allow-origin', '*'])) })));
     expect(r3.ok ? 'ok' : r3.reason).toBe('not-blocked');
   });
@@ -117,6 +128,19 @@ describe('overrideRules', () => {
     for (const r of rules) for (const h of r.action.responseHeaders) expect(h.operation).toBe('set');
   });
 
+  it('every rule sets the exact page origin, and leaves alone a response that reflects another origin of the page host', () => {
+    const rules = overrideRules(a.plan, { preflight: 7, actual: 8 }, { tabId: 3 });
+    for (const r of rules) {
+      expect(r.action.responseHeaders).toContainEqual({ header: 'access-control-allow-origin', operation: 'set', value: A });
+      expect(r.condition.excludedResponseHeaders).toEqual([
+        { header: 'access-control-allow-origin', values: ['*://127.0.0.1', '*://127.0.0.1:*', '*://*.127.0.0.1', '*://*.127.0.0.1:*'], excludedValues: [A] },
+      ]);
+    }
+    // A rule that would carry only Allow-Headers (or Allow-Credentials) is refused.
+    const [r] = rules;
+    expect(() => assertRuleScoped({ ...r!, action: { type: 'modifyHeaders', responseHeaders: [{ header: 'access-control-allow-headers', operation: 'set', value: 'x' }] } }, a.plan)).toThrow(/exact Allow-Origin/);
+  });
+
   it('assertRuleScoped refuses a rule for all sites or all origins', () => {
     const [r] = overrideRules(a.plan, { preflight: 1, actual: 2 });
     expect(() => assertRuleScoped({ ...r!, condition: { ...r!.condition, initiatorDomains: [] } }, a.plan)).toThrow();
@@ -130,7 +154,7 @@ describe('overrideRules', () => {
     if (!b.ok) throw new Error(b.why);
     const m = mergePlans(a.plan, b.plan);
     expect(m.preflight).toContainEqual({ name: 'access-control-allow-headers', value: 'X-Other, x-custom-header, x-b' });
-    expect(m.preflight.filter((l) => l.name === 'access-control-allow-credentials')).toHaveLength(1);
+    expect(m.preflight.filter((l) => l.name === 'access-control-allow-origin')).toHaveLength(1);
   });
 });
 
@@ -193,9 +217,14 @@ describe('planOverride properties', () => {
         const subject = subjectOf(o);
         const a = planOverride(subject);
         if (!a.ok) return;
-        const include = subject.credentials.value !== 'omit-or-same-origin' || s.include;
+        // Allow-Credentials is added only when credentials are known (or shown by the failure): never "in case".
+        const include = subject.credentials.value === 'include' || a.plan.findingIds.some((id) => id.includes('credentials'));
         if (o.preflight?.response) {
-          const fixed = applySet(o.preflight.response, a.plan.preflight);
+          // A rescue answers the preflight itself (204, only its lines); header rules edit the server's answer.
+          const rescue = a.plan.mechanism === 'rescue';
+          const st = o.preflight.response.statusCode;
+          expect(rescue).toBe(st === undefined || st < 200 || st > 299);
+          const fixed = applySet(rescue ? msg(204, []) : o.preflight.response, a.plan.preflight);
           expect(validatePreflightResponse(fixed, A, include, s.method, [...s.requested].sort())).toBeNull();
         }
         // The actual response: as the server sent it, or (never sent) as the server would send it.
@@ -220,7 +249,7 @@ describe('planOverride properties', () => {
           for (const h of r.action.responseHeaders) {
             if (h.header === 'access-control-allow-origin') expect(h.value).toBe(A);
             if (h.header === 'access-control-allow-methods' || h.header === 'access-control-allow-headers') {
-              if (s.include || a.plan.credentialsAssumed) expect(h.value.split(',').map((x) => x.trim())).not.toContain('*');
+              if (s.include) expect(h.value.split(',').map((x) => x.trim())).not.toContain('*');
             }
           }
         }
@@ -233,14 +262,18 @@ describe('planOverride properties', () => {
     fc.assert(
       fc.property(scenario, (s) => {
         const o = observe(s);
-        const a = planOverride(subjectOf(o));
+        const subject = subjectOf(o);
+        const a = planOverride(subject);
         if (!a.ok || !o.preflight?.response) return;
         const line = a.plan.preflight.find((l) => l.name === 'access-control-allow-headers');
         if (!line) return;
         const tokens = line.value.split(',').map((t) => t.trim().toLowerCase());
         expect(new Set(tokens).size).toBe(tokens.length);
-        const literal = s.include || a.plan.credentialsAssumed;
+        // Unless credentials are known to be omitted, lists never rely on `*`.
+        const literal = s.include || subject.credentials.value !== 'omit-or-same-origin';
         for (const h of s.requested) expect(tokens.includes(h) || (!literal && tokens.includes('*') && h !== 'authorization')).toBe(true);
+        // A rescue answers the preflight itself: the server's list is not kept, nothing else is offered.
+        if (a.plan.mechanism === 'rescue') return;
         const sent = s.pre.headers;
         if (sent !== null && sent !== 'x y') for (const t of sent.split(',').filter((x) => x && (x !== '*' || !literal))) expect(tokens).toContain(t);
       }),

@@ -1,0 +1,160 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launch, stopServiceWorker, waitFor } from './browser';
+import { anyDebuggerAttached, debuggerAttached, distVariant, fetchFrom, openBench, override, rescueDist, run, sessionRules, type Bench } from './override-helpers';
+
+/**
+ * Rescue mode in real Chromium: a preflight no header rule can fix (a non-2xx status, a redirect)
+ * is answered in the browser through chrome.debugger, and Chrome's own verdict (DevTools Protocol,
+ * lab/oracle's method) turns from blocked to allowed. Off, expired or with no rescue left: blocked
+ * again, and no debugger attached. The build under test holds the `debugger` permission (Chrome
+ * refuses it as an optional permission: the first test measures that).
+ */
+let b: Bench;
+let dist: ReturnType<typeof rescueDist>;
+
+beforeAll(async () => {
+  dist = rescueDist();
+  b = await openBench({ dist: dist.dir });
+});
+
+afterEach(async () => {
+  // A rescue answers every preflight of its origin pair: never let one outlive its test.
+  await override(b, { action: 'clear' });
+});
+
+afterAll(async () => {
+  await b?.close();
+  dist?.remove();
+});
+
+describe('the debugger permission cannot be optional', () => {
+  it('Chrome refuses to grant `debugger` listed in optional_permissions, so a grant at the click is impossible', async () => {
+    const optional = distVariant((m) => {
+      m.optional_permissions = ['debugger'];
+    });
+    const l = await launch({ dist: optional.dir });
+    try {
+      const page = await l.context.newPage();
+      await page.goto(`chrome-extension://${l.extensionId}/src/options/options.html`);
+      // Playwright's evaluate counts as a user gesture: the request is made the way a click makes it.
+      const answer = await page.evaluate(() => chrome.permissions.request({ permissions: ['debugger'] }).then(String, (e: unknown) => `refused: ${String(e)}`));
+      console.log(`permissions.request({ permissions: ['debugger'] }) with debugger in optional_permissions: ${answer}`);
+      expect(answer).toMatch(/refused: .*Only permissions specified in the manifest may be requested/);
+      expect(await l.worker.evaluate(() => typeof chrome.debugger)).toBe('undefined');
+    } finally {
+      await l.close();
+      optional.remove();
+    }
+  });
+});
+
+const RESCUES = [
+  ['seed-no-options-handler', 'PreflightMissingAllowOriginHeader'],
+  ['seed-auth-middleware-401-preflight', 'PreflightMissingAllowOriginHeader'],
+  ['rule-preflight-invalid-status', 'PreflightInvalidStatus'],
+  ['seed-preflight-500', 'PreflightInvalidStatus'],
+  ['rule-preflight-disallowed-redirect', 'PreflightDisallowedRedirect'],
+] as const;
+
+describe('rescue mode (the build holds the debugger permission)', () => {
+  it('Try fix says it will use the debugger and why, turns the rescue on, and the request goes through', async () => {
+    const before = await run(b, 'seed-no-options-handler');
+    expect(before.chrome.corsError).toBe('PreflightMissingAllowOriginHeader');
+    expect(await debuggerAttached(b)).toBe(false);
+
+    const panel = await b.l.context.newPage();
+    await panel.goto(`chrome-extension://${b.l.extensionId}/src/panel/panel.html?tabId=${b.tabId}`);
+    await panel.locator(`[role=row][data-id="${before.exchange.id}"]`).click();
+    // Before the click: which mechanism, and why.
+    const note = panel.locator('[data-mechanism=rescue]');
+    await note.waitFor();
+    expect(await note.textContent()).toMatch(/debugger.*status or a redirect/s);
+    const clicked = Date.now();
+    await panel.locator('[aria-label="Try fix"]').click();
+    await panel.locator('.override-banner [data-uses-debugger]').waitFor();
+    expect(await debuggerAttached(b)).toBe(true);
+    console.log(`rescue: click to debugger attached and banner shown in ${Date.now() - clicked} ms`);
+
+    const after = await run(b, 'seed-no-options-handler');
+    expect(after.chrome.errorText, `Chrome's verdict with the rescue: ${after.chrome.corsError}`).toBeNull();
+    expect(after.exchange.verdict).not.toBe('blocked');
+    // The server never saw that OPTIONS: it was answered in the browser.
+    expect(b.lab.log.filter((e) => e.method === 'OPTIONS' && e.query.includes(after.nonce))).toEqual([]);
+    // Chrome's own verdict, recorded while attached, is shown beside CORS Lens's.
+    const v = await override(b, { action: 'verdicts', tabId: b.tabId });
+    expect(v.ok && v.verdicts?.find((x) => x.url.includes(after.nonce))).toMatchObject({ corsError: null, errorText: null });
+
+    await panel.locator('.override-banner button', { hasText: 'Turn off' }).first().click();
+    await panel.locator('.override-banner').waitFor({ state: 'detached' });
+    await waitFor(async () => !(await debuggerAttached(b)), 'debugger detached');
+    const off = await run(b, 'seed-no-options-handler');
+    expect(off.chrome.corsError).toBe('PreflightMissingAllowOriginHeader');
+    await panel.close();
+  });
+
+  for (const [id, corsError] of RESCUES) {
+    it(`${id}: blocked, allowed by Chrome's verdict during the rescue, blocked after Turn off with no debugger left`, async () => {
+      const before = await run(b, id);
+      expect(before.chrome.corsError).toBe(corsError);
+      const on = await override(b, { action: 'add', tabId: b.tabId, exchangeId: before.exchange.id });
+      if (!on.ok) throw new Error(on.why);
+      expect(on.added?.mechanism).toBe('rescue');
+      expect(on.added?.ruleIds).toEqual([]);
+      expect(await sessionRules(b)).toEqual([]);
+      expect(await debuggerAttached(b)).toBe(true);
+
+      const after = await run(b, id);
+      expect(after.chrome.errorText, `Chrome's verdict with the rescue: ${after.chrome.corsError}`).toBeNull();
+      expect(after.chrome.corsError).toBeNull();
+
+      await override(b, { action: 'remove', id: on.added!.id });
+      expect(await debuggerAttached(b)).toBe(false);
+      const off = await run(b, id);
+      expect(off.chrome.corsError).toBe(corsError);
+    });
+  }
+
+  it('a real 404 stays a 404 during a rescue: the status is kept, the request reached the server', async () => {
+    const before = await run(b, 'seed-no-options-handler');
+    const on = await override(b, { action: 'add', tabId: b.tabId, exchangeId: before.exchange.id });
+    if (!on.ok) throw new Error(on.why);
+    const url = `${b.lab.originB}/no-such-endpoint?s=real-404&run=${Date.now()}`;
+    const put = await fetchFrom(b.page, url, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    expect(put).toEqual({ status: 404, error: null });
+    const get = await fetchFrom(b.page, url);
+    expect(get).toEqual({ status: 404, error: null });
+    expect(b.lab.log.filter((e) => e.path === '/no-such-endpoint').map((e) => e.method)).toEqual(['PUT', 'GET']);
+    await override(b, { action: 'clear' });
+    expect(await debuggerAttached(b)).toBe(false);
+  });
+
+  it('survives a worker restart: the new worker enables Fetch again on its attachment, the rescue still works', async () => {
+    const before = await run(b, 'seed-auth-middleware-401-preflight');
+    const on = await override(b, { action: 'add', tabId: b.tabId, exchangeId: before.exchange.id });
+    if (!on.ok) throw new Error(on.why);
+    await stopServiceWorker(b.l);
+    await waitFor(async () => (await b.l.request('cors-lens/status', {})).ready, 'restarted worker');
+    expect((await override(b, { action: 'list' })).overrides.map((o) => o.id)).toEqual([on.added!.id]);
+    expect(await debuggerAttached(b)).toBe(true);
+    const after = await run(b, 'seed-auth-middleware-401-preflight');
+    expect(after.chrome.errorText, `after the restart: ${after.chrome.corsError}`).toBeNull();
+    await override(b, { action: 'clear' });
+    expect(await debuggerAttached(b)).toBe(false);
+  });
+
+  it('ends by itself when it expires: blocked again, no debugger attached', async () => {
+    const before = await run(b, 'seed-preflight-500');
+    const on = await override(b, { action: 'add', tabId: b.tabId, exchangeId: before.exchange.id, minutes: 0.05 });
+    if (!on.ok) throw new Error(on.why);
+    expect(await debuggerAttached(b)).toBe(true);
+    const during = await run(b, 'seed-preflight-500');
+    expect(during.chrome.errorText).toBeNull();
+    await waitFor(async () => !(await debuggerAttached(b)), 'expiry detaches the debugger', 15_000);
+    expect((await override(b, { action: 'list' })).overrides).toEqual([]);
+    const after = await run(b, 'seed-preflight-500');
+    expect(after.chrome.corsError).toBe('PreflightInvalidStatus');
+    // getTargets() cannot show it here: Playwright drives every page over the protocol, so it reports
+    // the tab attached throughout; debuggerAttached asks the extension's own attachment instead.
+    expect(await anyDebuggerAttached(b)).toBe(true);
+  });
+});
