@@ -35,6 +35,10 @@ export interface FindingParams {
   stage?: 'preflight' | 'actual' | 'redirect';
   /** A note where Chrome departs from the spec, added to the detail. */
   note?: string;
+  /** Which part of an almost-matching origin differs ("the port: 5173 here, 3000 allowed"). */
+  difference?: string;
+  /** The shared-cache headers seen (`Age: 120, X-Cache: HIT`). */
+  cacheHeaders?: string;
 }
 
 export interface CatalogueEntry {

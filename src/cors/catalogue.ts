@@ -2,6 +2,7 @@
  * The findings catalogue: one entry per rule, as data. The README table is
  * generated from it (`catalogueMarkdownTable`).
  */
+import { causeEntries } from './catalogue-causes';
 import { corsCheckEntries, preflightCorsCheckEntries } from './catalogue-cors-check';
 import type { CatalogueEntry, FindingParams } from './catalogue-entry';
 import { otherEntries } from './catalogue-other';
@@ -18,6 +19,7 @@ export const catalogue: readonly CatalogueEntry[] = Object.freeze([
   ...preflightEntries,
   ...otherEntries,
   ...warningEntries,
+  ...causeEntries,
 ]);
 
 const byId: ReadonlyMap<string, CatalogueEntry> = new Map(catalogue.map((e) => [e.id, e]));

@@ -41,6 +41,14 @@ export interface Credentials {
   value: 'include' | 'omit-or-same-origin' | null;
   inferred: boolean;
   why: string;
+  /** The inference rule that decided it (`src/cors/inference-rules.ts`, `docs/inference.md`). */
+  rule?: string;
+}
+
+/** Which inference rule decided a field the browser does not report, and why, in a few words. */
+export interface Inferred {
+  rule: string;
+  why: string;
 }
 
 export interface Redirect {
@@ -84,4 +92,8 @@ export interface Analysis {
   credentials: Credentials;
   reachedServer: boolean;
   preflight: { required: boolean; reasons: string[] };
+  /** The request's mode: Sec-Fetch-Mode when sent, else inferred; null when nothing decides it. */
+  mode: RequestMode | null;
+  /** The rule that decided each inferred field besides the credentials mode. */
+  inferred: { mode: Inferred; reachedServer: Inferred };
 }
