@@ -156,10 +156,11 @@ export function analyzeExchange(o: Observation): Analysis {
   const preflight = preflightInfo(ctx, unsafe);
   const { target, origin } = ctx;
   const crossOrigin = target === null || target.origin !== origin || origin === 'null';
+  const leavesOrigin = crossOrigin || o.redirects.some((r) => urlFacts(r.location, target?.href)?.origin !== origin);
   const c: Common = {
     reached: reachedServer(o),
     preflight,
-    mode: decideMode(o, crossOrigin && target !== null, () => firstHit(ctx, false) !== null),
+    mode: decideMode(o, { crossOrigin: crossOrigin && target !== null, leavesOrigin: leavesOrigin && target !== null }, () => firstHit(ctx, false) !== null),
   };
   const mode = c.mode.mode;
 
@@ -190,7 +191,6 @@ export function analyzeExchange(o: Observation): Analysis {
   }
 
   // Requests that are not CORS requests.
-  const leavesOrigin = crossOrigin || o.redirects.some((r) => urlFacts(r.location, target?.href)?.origin !== origin);
   if (mode === 'no-cors') {
     // Main fetch: a no-cors request may only follow redirects (Chrome: NoCorsRedirectModeNotFollow).
     if (o.error === CORS_FAILURE_ERROR && o.redirects.length > 0) {

@@ -87,6 +87,11 @@ export const INFERENCE_RULES = [
     concludes: 'cors', spec: `${SPEC}#cors-preflight-fetch-0`,
   },
   {
+    id: 'mode-unsafe-request', field: 'mode',
+    evidence: 'a method that is not CORS-safelisted, or a header that is not, on the request (fetch() refuses both in mode "no-cors"; XMLHttpRequest is always "cors")',
+    concludes: 'cors', spec: `${SPEC}#dom-request`,
+  },
+  {
     id: 'mode-origin-on-get', field: 'mode',
     evidence: 'an `Origin` header on a cross-origin GET or HEAD (the browser adds it to those only when the response tainting is "cors")',
     concludes: 'cors', spec: `${SPEC}#append-a-request-origin-header`,
@@ -97,9 +102,19 @@ export const INFERENCE_RULES = [
     concludes: 'no-cors', spec: `${SPEC}#append-a-request-origin-header`,
   },
   {
+    id: 'mode-cors-failure', field: 'mode',
+    evidence: 'the browser failed the request with `net::ERR_FAILED` after a cross-origin response that fails the CORS check (a no-cors request is never checked)',
+    concludes: 'cors', spec: `${SPEC}#concept-cors-check`,
+  },
+  {
     id: 'mode-accepted-failing-cors-check', field: 'mode',
     evidence: 'the browser accepted a cross-origin response that fails the CORS check under either credentials mode',
     concludes: 'no-cors', spec: `${SPEC}#concept-cors-check`,
+  },
+  {
+    id: 'mode-same-origin-redirect-refused', field: 'mode',
+    evidence: 'a same-origin request that Chrome cancelled (`net::ERR_ABORTED`) at its redirect to another origin, without following it',
+    concludes: 'same-origin', spec: `${SPEC}#main-fetch`,
   },
   {
     id: 'mode-undecided', field: 'mode',

@@ -8,10 +8,14 @@ import { catalogueEntry } from './catalogue';
 import { firstHit, type ExchangeContext, type Hit } from './evaluate';
 import { getHeader, hasHeader } from './header-list';
 import type { InferenceNote } from './inference-rules';
+import { isCorsSafelistedMethod, normalizeMethod } from './methods';
+import { corsUnsafeRequestHeaders } from './request-headers';
 import type { Observation, RequestMode } from './types';
 
 /** How Chrome reports every CORS failure to webRequest. */
 const CORS_FAILURE = 'net::ERR_FAILED';
+/** Chrome's error when it cancels a request, as it does at a same-origin request's redirect to another origin. */
+const ABORTED = 'net::ERR_ABORTED';
 
 /**
  * How far the browser demonstrably got. Positions: 0 the preflight, 1 + i the
@@ -156,25 +160,46 @@ export interface ModeDecision {
   note: InferenceNote;
 }
 
+/** Where the request went, relative to the page. */
+export interface Reach {
+  /** The requested URL's origin differs from the page's. */
+  crossOrigin: boolean;
+  /** It, or a redirect it got, went to another origin. */
+  leavesOrigin: boolean;
+}
+
 /**
  * The request's mode: `Sec-Fetch-Mode` when the browser sent it, else what the
- * other evidence decides. `crossOrigin` is whether the URL's origin differs from the page's.
+ * other evidence decides.
  * @see https://fetch.spec.whatwg.org/#concept-request-mode
  */
-export function decideMode(o: Observation, crossOrigin: boolean, failsCorsCheckEitherWay: () => boolean): ModeDecision {
+export function decideMode(o: Observation, reach: Reach, failsCorsCheckEitherWay: () => boolean): ModeDecision {
   const sfm = getHeader(o.request?.headers, 'sec-fetch-mode');
   const observed = o.mode ?? (sfm !== null && MODES.has(sfm) ? (sfm as RequestMode) : null);
   if (observed !== null && (observed === sfm || o.preflight?.observed !== 'sent')) {
     return { mode: observed, note: { rule: 'mode-sec-fetch-mode', why: `the Sec-Fetch-Mode header said ${observed}` } };
   }
   if (o.preflight?.observed === 'sent') return { mode: 'cors', note: { rule: 'mode-preflight-sent', why: 'a preflight was sent for it (only CORS requests are preflighted)' } };
-  const method = String(o.method).toUpperCase();
-  if (o.request && crossOrigin && (method === 'GET' || method === 'HEAD')) {
-    if (hasHeader(o.request.headers, 'origin')) return { mode: 'cors', note: { rule: 'mode-origin-on-get', why: `the ${method} carried an Origin header` } };
-    return { mode: 'no-cors', note: { rule: 'mode-no-origin-on-get', why: `the cross-origin ${method} carried no Origin header` } };
+  const method = normalizeMethod(String(o.method));
+  if (o.request && reach.leavesOrigin) {
+    const unsafe = corsUnsafeRequestHeaders(o.request.headers);
+    if (!isCorsSafelistedMethod(method) || unsafe.length > 0) {
+      const what = !isCorsSafelistedMethod(method) ? `method ${method}` : `header ${unsafe[0]!.name}`;
+      return { mode: 'cors', note: { rule: 'mode-unsafe-request', why: `a no-cors request cannot carry ${what}` } };
+    }
+    if (method === 'GET' || method === 'HEAD') {
+      if (hasHeader(o.request.headers, 'origin')) return { mode: 'cors', note: { rule: 'mode-origin-on-get', why: `the ${method} carried an Origin header` } };
+      return { mode: 'no-cors', note: { rule: 'mode-no-origin-on-get', why: `the cross-origin ${method} carried no Origin header` } };
+    }
   }
-  if (crossOrigin && o.error === null && o.response !== null && failsCorsCheckEitherWay()) {
+  if (reach.leavesOrigin && o.error === CORS_FAILURE && (o.response !== null || o.redirects.length > 0) && failsCorsCheckEitherWay()) {
+    return { mode: 'cors', note: { rule: 'mode-cors-failure', why: 'Chrome failed it after a response that fails the CORS check' } };
+  }
+  if (reach.leavesOrigin && o.error === null && o.response !== null && failsCorsCheckEitherWay()) {
     return { mode: 'no-cors', note: { rule: 'mode-accepted-failing-cors-check', why: 'Chrome accepted a response that fails the CORS check' } };
+  }
+  if (!reach.crossOrigin && reach.leavesOrigin && o.error === ABORTED && o.response === null) {
+    return { mode: 'same-origin', note: { rule: 'mode-same-origin-redirect-refused', why: 'Chrome refused to follow its redirect to another origin' } };
   }
   return { mode: null, note: { rule: 'mode-undecided', why: 'not decided: analysed as a CORS request, the mode of fetch() and XMLHttpRequest' } };
 }
