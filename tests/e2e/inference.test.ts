@@ -51,7 +51,8 @@ function withoutFetchMetadata(ex: Exchange): Observation {
   const neverSent = ex.preflight?.observed === 'sent' && ex.response === null && ex.redirects.length === 0 && ex.error !== null && ex.request.headers.every(([n]) => n === 'origin');
   return {
     url: ex.url, method: ex.method, initiatorOrigin: ex.initiatorOrigin, mode: null,
-    request: neverSent ? null : strip(ex.request),
+    // Headers the capture never saw (a same-origin request it learnt of at its redirect) are no evidence.
+    request: neverSent || ex.request.headers.length === 0 ? null : strip(ex.request),
     redirects: ex.redirects,
     preflight: ex.preflight ? { observed: ex.preflight.observed, request: ex.preflight.request, response: ex.preflight.finalResponse ?? ex.preflight.response, error: ex.preflight.error } : null,
     response: ex.finalResponse ?? ex.response,
@@ -100,7 +101,7 @@ beforeAll(async () => {
     if (!init || !scenario) continue;
     // The call of the scenario this init was made for: the next one with this method and these headers.
     const from = callCursor.get(k) ?? 0;
-    const idx = scenario.calls.findIndex((c, i) => i >= from && (c.method ?? 'GET').toUpperCase() === init.method && customHeaderNames(Object.keys(c.headers ?? {})) === customHeaderNames(Object.keys(init.headers)));
+    const idx = scenario.calls.findIndex((c, i) => i >= from && c.url === init.url && (c.method ?? 'GET').toUpperCase() === init.method && customHeaderNames(Object.keys(c.headers ?? {})) === customHeaderNames(Object.keys(init.headers)));
     callCursor.set(k, idx + 1);
     const call = scenario.calls[idx] ?? scenario.calls[0]!;
     rows.push({ ex, chrome: chromePool.get(k)?.shift(), init, scenario, call, subject: !call.setup && !call.expect });
