@@ -8,11 +8,16 @@
 //   origins: { A, B, BSameSite, C, refused, unsafe },
 //   run(id, { nonce }?) → Promise<Result>,
 //   runAll({ nonce, group }?) → Promise<Result[]>,
+//   initLog: Array<Init & { url }>,     every call's init, in order (see CallResult)
 // }
 // Result = { id, ok, status?, error?, detail, calls: CallResult[] }: never throws.
 //   ok: the subject request's fetch resolved (the page could read a response; opaque responses count);
 //   status/error: the subject request's status or the message of the error it threw.
-// CallResult = { url, ok, status?, type?, error?, headers?, body? }.
+// CallResult = { url, ok, status?, type?, error?, headers?, body?, init }.
+//   init: what the page really used for the call (the truth the extension's inferences are scored
+//   against): { api, method, credentials, mode, headers } (headers: the page's own, names lower-cased). credentials is the effective value
+//   (fetch's default "same-origin"; XHR: "include" when withCredentials, else "same-origin").
+// corsLab.initLog holds every call's init with its URL, in the order the calls were made.
 // The nonce, when given, is appended to every URL as &run=<nonce> so a repeat run in the same
 // browser is independent of the first (preflight cache, HTTP cache).
 'use strict';
@@ -24,7 +29,8 @@
    *   expect?: object, setup?: boolean, frame?: string }} Call
    * @typedef {{ id: string, title: string, group: string, description: string, expect: { chromeCorsError: string|null, failedParameter?: string, verdict: string },
    *   requests: number, calls: Call[], parallel?: boolean }} Scenario
-   * @typedef {{ url: string, ok: boolean, status?: number, type?: string, error?: string, headers?: Record<string,string|null>, body?: string }} CallResult
+   * @typedef {{ api: 'fetch'|'xhr', method: string, credentials: RequestCredentials, mode: RequestMode, headers: Record<string,string> }} Init
+   * @typedef {{ url: string, ok: boolean, status?: number, type?: string, error?: string, headers?: Record<string,string|null>, body?: string, init?: Init }} CallResult
    * @typedef {{ id: string, ok: boolean, status?: number, error?: string, detail: string, calls: CallResult[] }} Result
    */
 
@@ -152,10 +158,28 @@
     });
   }
 
-  /** @param {Call} call @param {string|undefined} nonce */
-  function send(call, nonce) {
+  /** @type {Array<Init & { url: string }>} */
+  const initLog = [];
+
+  /** What the page really uses for a call: the defaults fetch() and XMLHttpRequest apply, made explicit. @param {Call} call @returns {Init} */
+  function initOf(call) {
+    const xhr = call.api === 'xhr';
+    return {
+      api: xhr ? 'xhr' : 'fetch',
+      method: (call.method || 'GET').toUpperCase(),
+      credentials: xhr ? (call.credentials === 'include' ? 'include' : 'same-origin') : (call.credentials || 'same-origin'),
+      mode: xhr ? 'cors' : (call.mode || 'cors'),
+      headers: Object.fromEntries(Object.entries(call.headers || {}).map(([k, v]) => [k.toLowerCase(), v])),
+    };
+  }
+
+  /** @param {Call} call @param {string|undefined} nonce @returns {Promise<CallResult>} */
+  async function send(call, nonce) {
     const url = urlOf(call, nonce);
-    return call.api === 'xhr' ? viaXhr(call, url) : viaFetch(call, url);
+    const init = initOf(call);
+    initLog.push({ url, ...init });
+    const out = await (call.api === 'xhr' ? viaXhr(call, url) : viaFetch(call, url));
+    return { ...out, init };
   }
 
   /** The request the scenario is about: the last non-setup call without its own expectation, else the last non-setup call. @param {Scenario} s */
@@ -246,5 +270,5 @@
   document.getElementById('run-all')?.addEventListener('click', () => { void runAll(); });
   document.getElementById('clear-log')?.addEventListener('click', () => { void fetch('/__log/clear', { method: 'POST' }); });
 
-  /** @type {any} */ (window).corsLab = { ready, scenarios: ids, origins, run, runAll };
+  /** @type {any} */ (window).corsLab = { ready, scenarios: ids, origins, run, runAll, initLog };
 })();

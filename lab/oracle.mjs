@@ -247,7 +247,7 @@ function short(v) {
 /** Replace this run's origins by placeholders and cut very long strings, so the saved record is stable. @param {unknown} value @param {import('./scenarios.mjs').LabOrigins} origins @returns {unknown} */
 function stable(value, origins) {
   const pairs = /** @type {Array<[string,string]>} */ ([[origins.BSameSite, '{BSameSite}'], [origins.A, '{A}'], [origins.B, '{B}'], [origins.C, '{C}'], [origins.refused, '{refused}'],
-    [new URL(origins.B).host, '{Bhost}']]);
+    [new URL(origins.B).host, '{Bhost}'], [new URL(origins.A).host, '{Ahost}']]);
   if (typeof value === 'string') {
     let v = value;
     for (const [from, to] of pairs) v = v.split(from).join(to);

@@ -1,6 +1,8 @@
 // Types for lab/scenarios.mjs (the JavaScript is the source; keep these in step with its JSDoc).
 
-export type Group = 'seed' | 'rule' | 'cache' | 'redirect' | 'mode' | 'hostile' | 'control';
+export type Group = 'seed' | 'rule' | 'cache' | 'redirect' | 'mode' | 'hostile' | 'control' | 'infer' | 'cause';
+/** A field of the report CORS Lens infers because the browser does not report it. */
+export type InferredField = 'credentials' | 'mode';
 export type Verdict = 'allowed' | 'blocked' | 'not-cors' | 'failed-before-cors';
 /** refused: a closed port on 127.0.0.1; unsafe: http://127.0.0.1:6000; ftp: ftp://127.0.0.1. */
 export type Target = 'A' | 'B' | 'BSameSite' | 'C' | 'refused' | 'unsafe' | 'ftp';
@@ -39,6 +41,8 @@ export interface Call {
   setup?: boolean;
   /** 'public': sent from a same-origin iframe served with CSP treat-as-public-address (Local Network Access). */
   frame?: 'public';
+  /** Fields of this call nothing an extension sees can decide (an "unknown" elsewhere is an inference failure). */
+  undecided?: InferredField[];
 }
 
 export interface Reply {
@@ -68,6 +72,10 @@ export interface Scenario {
   /** How many OPTIONS requests the lab servers receive for the whole scenario. */
   expectPreflights?: number;
   server: ServerSpec;
+  /** As on a call, for every call of the scenario. */
+  undecided?: InferredField[];
+  /** The likely-cause finding CORS Lens must name for the subject request (src/cors/catalogue-causes.ts). */
+  cause?: string;
 }
 
 export interface LabOrigins {

@@ -19,7 +19,7 @@
 //   {query}                      the request's query string, with its `?` (keeps s and run across redirects)
 
 /**
- * @typedef {'seed'|'rule'|'cache'|'redirect'|'mode'|'hostile'|'control'} Group
+ * @typedef {'seed'|'rule'|'cache'|'redirect'|'mode'|'hostile'|'control'|'infer'|'cause'} Group
  * @typedef {'allowed'|'blocked'|'not-cors'|'failed-before-cors'} Verdict
  * @typedef {'A'|'B'|'BSameSite'|'C'|'refused'|'unsafe'|'ftp'} Target
  *   refused: a closed port on 127.0.0.1 (connection refused); unsafe: http://127.0.0.1:6000, a port Chrome refuses to use;
@@ -44,7 +44,7 @@
  * @typedef {{
  *   target?: Target, path?: string, method?: string, headers?: Record<string,string>, body?: string,
  *   credentials?: RequestCredentials, mode?: RequestMode, redirect?: RequestRedirect, api?: 'fetch'|'xhr',
- *   readHeaders?: string[], expect?: Expect, setup?: boolean, frame?: 'public',
+ *   readHeaders?: string[], expect?: Expect, setup?: boolean, frame?: 'public', undecided?: InferredField[],
  * }} Call
  *   One request the page sends. target defaults to B, path to /s/<id>, method to GET, api to fetch.
  *   readHeaders: response headers the page tries to read (shown in the result's detail).
@@ -58,16 +58,32 @@
  * @typedef {{ preflight?: Reply, actual?: Reply, next?: { preflight?: Reply, actual?: Reply } }} ServerSpec
  *   preflight answers OPTIONS /s/<id> (default: 404, no headers); actual answers any other method;
  *   next answers /s/<id>/next on any lab server (the redirect target).
+ * @typedef {'credentials'|'mode'} InferredField
+ *   undecided: the fields of this call that nothing an extension sees can decide (what the browser did
+ *     fits every value; a cross-site request carries no cookie even with credentials). The end-to-end
+ *     suite counts an "unknown" anywhere else as a failure of the inference.
  * @typedef {{
  *   id: string, title: string, group: Group, description: string, expect: Expect, requests: number,
  *   calls: Call[], parallel?: boolean, expectPreflights?: number, server: ServerSpec,
+ *   undecided?: InferredField[], cause?: string,
  * }} Scenario
+ *   undecided: as on a call, for every call of the scenario.
+ *   cause: the id of the likely-cause finding CORS Lens must name for the subject request (src/cors/catalogue-causes.ts).
  *   expect: the verdict for the scenario's subject request (the last non-setup call, or the one that fails).
  *   requests: how many requests the page sends (fetch/XHR calls; preflights and redirect hops not counted).
  *   expectPreflights: how many OPTIONS requests the lab servers receive for the whole scenario.
  */
 
 const JSON_BODY = '{"name":"lab"}';
+/**
+ * The credentials mode of these calls cannot be told from anything an extension sees: the browser
+ * stops at the same stage either way (a preflight never carries credentials; a response failing the
+ * CORS check whatever the mode), or accepts an answer that suits both (an exact origin with
+ * `Allow-Credentials: true`), and a cross-site request carries no cookie even with credentials.
+ * The end-to-end suite holds the engine to "undecided, default shown first" on exactly these.
+ * @type {InferredField[]}
+ */
+const UNDECIDED_CREDENTIALS = ['credentials'];
 const CT_JSON = { 'Content-Type': 'application/json' };
 
 /** @param {Partial<Expect>} [over] @returns {Expect} */
@@ -195,7 +211,7 @@ const defs = [
     expect: preflightBlocked('PreflightWildcardOriginNotAllowed'), calls: [{ ...GO_CALL, credentials: 'include' }], server: GO_SERVER,
   },
   {
-    id: 'seed-no-options-handler', group: 'seed', title: 'No OPTIONS handler: the preflight gets 405',
+    id: 'seed-no-options-handler', group: 'seed', undecided: UNDECIDED_CREDENTIALS, title: 'No OPTIONS handler: the preflight gets 405',
     description: 'The router has no OPTIONS route and answers 405 Method Not Allowed without CORS headers; the PUT with a JSON body needs a preflight, so it never reaches its handler.',
     expect: preflightBlocked('PreflightMissingAllowOriginHeader'),
     calls: [{ method: 'PUT', headers: CT_JSON, body: JSON_BODY }],
@@ -233,13 +249,13 @@ const defs = [
     calls: [{ method: 'POST', headers: { ...CT_JSON, 'X-Custom-Header': 'lab' }, body: JSON_BODY }], server: GIN_SERVER,
   },
   {
-    id: 'seed-gin-other-header', group: 'seed', title: 'Gin middleware, POST with a header it does not list',
+    id: 'seed-gin-other-header', group: 'seed', undecided: UNDECIDED_CREDENTIALS, title: 'Gin middleware, POST with a header it does not list',
     description: 'The same middleware; the POST sends X-Other-Header, which Allow-Headers: Content-Type,X-Custom-Header does not list.',
     expect: preflightBlocked('HeaderDisallowedByPreflightResponse', 'x-other-header'),
     calls: [{ method: 'POST', headers: { ...CT_JSON, 'X-Other-Header': 'lab' }, body: JSON_BODY }], server: GIN_SERVER,
   },
   {
-    id: 'seed-gin-contrib-cors', group: 'seed', title: 'gin-contrib/cors: origin allowed by a function, credentials, exposed X-jwt-token',
+    id: 'seed-gin-contrib-cors', group: 'seed', undecided: UNDECIDED_CREDENTIALS, title: 'gin-contrib/cors: origin allowed by a function, credentials, exposed X-jwt-token',
     description: 'AllowOriginFunc accepts origins starting with http://127.0.0.1 or http://localhost and reflects them; AllowCredentials true; ExposeHeaders X-jwt-token; MaxAge one hour. The page POSTs JSON with credentials: include and reads X-jwt-token.',
     expect: allowed({ preflight: true }),
     calls: [{ method: 'POST', headers: CT_JSON, body: JSON_BODY, credentials: 'include', readHeaders: ['X-jwt-token'] }],
@@ -270,18 +286,18 @@ const defs = [
     },
   },
   {
-    id: 'seed-express-example-com-get', group: 'seed', title: 'Express cors() allowing only https://example.com, simple GET',
+    id: 'seed-express-example-com-get', group: 'seed', undecided: UNDECIDED_CREDENTIALS, title: 'Express cors() allowing only https://example.com, simple GET',
     description: 'cors({ origin: "https://example.com" }) sends that fixed origin whoever asks. A simple GET: the response reaches the page but its Allow-Origin names another origin.',
     expect: responseBlocked('AllowOriginMismatch', 'https://example.com'), calls: [{ method: 'GET' }], server: EXPRESS_EXAMPLE_SERVER,
   },
   {
-    id: 'seed-express-example-com-put', group: 'seed', title: 'Express cors() allowing only https://example.com, preflighted PUT',
+    id: 'seed-express-example-com-put', group: 'seed', undecided: UNDECIDED_CREDENTIALS, title: 'Express cors() allowing only https://example.com, preflighted PUT',
     description: 'The same middleware answering a preflight: it is 204 with the methods and the reflected request headers, but Allow-Origin names https://example.com.',
     expect: preflightBlocked('PreflightAllowOriginMismatch', 'https://example.com'),
     calls: [{ method: 'PUT', headers: CT_JSON, body: JSON_BODY }], server: EXPRESS_EXAMPLE_SERVER,
   },
   {
-    id: 'seed-express-get-handler-only', group: 'seed', title: 'Express: CORS headers set only inside the GET handler',
+    id: 'seed-express-get-handler-only', group: 'seed', undecided: UNDECIDED_CREDENTIALS, title: 'Express: CORS headers set only inside the GET handler',
     description: 'The route sets Allow-Origin and Allow-Headers in its GET handler; Express answers OPTIONS by itself (200, Allow: GET,HEAD) without them. A GET with X-Custom-Header needs a preflight, which fails.',
     expect: preflightBlocked('PreflightMissingAllowOriginHeader'),
     calls: [{ method: 'GET', headers: { 'X-Custom-Header': 'lab' } }],
@@ -291,7 +307,7 @@ const defs = [
     },
   },
   {
-    id: 'seed-php-put', group: 'seed', title: 'PHP preflight allowing only GET, called with PUT',
+    id: 'seed-php-put', group: 'seed', undecided: UNDECIDED_CREDENTIALS, title: 'PHP preflight allowing only GET, called with PUT',
     description: 'The script answers OPTIONS with Allow-Origin *, Allow-Methods GET, Allow-Headers X-Requested-With. A PUT is not allowed.',
     expect: preflightBlocked('MethodDisallowedByPreflightResponse', 'PUT'),
     calls: [{ method: 'PUT', headers: { 'X-Requested-With': 'XMLHttpRequest' }, body: 'a=1' }], server: PHP_SERVER,
@@ -318,25 +334,25 @@ const defs = [
     server: { actual: { status: 200, headers: [['Access-Control-Allow-Origin', '*']], body: 'ok' } },
   },
   {
-    id: 'rule-missing-allow-origin', group: 'rule', title: 'No Access-Control-Allow-Origin',
+    id: 'rule-missing-allow-origin', group: 'rule', undecided: UNDECIDED_CREDENTIALS, title: 'No Access-Control-Allow-Origin',
     description: 'A simple GET; the response has no Allow-Origin.',
     expect: responseBlocked('MissingAllowOriginHeader'), calls: [{ method: 'GET' }],
     server: { actual: { status: 200, headers: [['Content-Type', 'text/plain']], body: 'ok' } },
   },
   {
-    id: 'rule-multiple-allow-origin-values', group: 'rule', title: 'Two Access-Control-Allow-Origin headers',
+    id: 'rule-multiple-allow-origin-values', group: 'rule', undecided: UNDECIDED_CREDENTIALS, title: 'Two Access-Control-Allow-Origin headers',
     description: 'The response carries Allow-Origin twice (the page origin and https://example.com); combined, that is a list, and only one origin may be named.',
     expect: responseBlocked('MultipleAllowOriginValues', '{A}, https://example.com'), calls: [{ method: 'GET' }],
     server: { actual: { status: 200, headers: [['Access-Control-Allow-Origin', '{origin}'], ['Access-Control-Allow-Origin', 'https://example.com']], body: 'ok' } },
   },
   {
-    id: 'rule-invalid-allow-origin-value', group: 'rule', title: 'Allow-Origin that is not an origin',
+    id: 'rule-invalid-allow-origin-value', group: 'rule', undecided: UNDECIDED_CREDENTIALS, title: 'Allow-Origin that is not an origin',
     description: 'Allow-Origin: 127.0.0.1 (a host, no scheme) is not a valid origin.',
     expect: responseBlocked('InvalidAllowOriginValue', '127.0.0.1'), calls: [{ method: 'GET' }],
     server: { actual: { status: 200, headers: [['Access-Control-Allow-Origin', '127.0.0.1']], body: 'ok' } },
   },
   {
-    id: 'rule-allow-origin-mismatch', group: 'rule', title: 'Allow-Origin names another origin',
+    id: 'rule-allow-origin-mismatch', group: 'rule', undecided: UNDECIDED_CREDENTIALS, title: 'Allow-Origin names another origin',
     description: 'Allow-Origin: http://example.com.',
     expect: responseBlocked('AllowOriginMismatch', 'http://example.com'), calls: [{ method: 'GET' }],
     server: { actual: { status: 200, headers: [['Access-Control-Allow-Origin', 'http://example.com']], body: 'ok' } },
@@ -354,13 +370,13 @@ const defs = [
     server: { actual: { status: 200, headers: [...REFLECT, ['Access-Control-Allow-Credentials', 'True']], body: 'ok' } },
   },
   {
-    id: 'rule-preflight-invalid-status', group: 'rule', title: 'Preflight 404 with correct CORS headers',
+    id: 'rule-preflight-invalid-status', group: 'rule', undecided: UNDECIDED_CREDENTIALS, title: 'Preflight 404 with correct CORS headers',
     description: 'The preflight answer has all the right headers but status 404: a preflight must be 2xx.',
     expect: preflightBlocked('PreflightInvalidStatus'), calls: [PUT_CUSTOM],
     server: { preflight: preflightWith({}, 404), actual: OK_REFLECT },
   },
   {
-    id: 'rule-preflight-disallowed-redirect', group: 'rule', title: 'Preflight answered with a redirect',
+    id: 'rule-preflight-disallowed-redirect', group: 'rule', undecided: UNDECIDED_CREDENTIALS, title: 'Preflight answered with a redirect',
     description: 'The OPTIONS request gets 302 to /next (with CORS headers). Preflights must not be redirected.',
     expect: preflightBlocked('PreflightDisallowedRedirect'), calls: [PUT_CUSTOM],
     server: {
@@ -375,13 +391,13 @@ const defs = [
     server: { preflight: preflightWith({ 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Credentials': 'true' }), actual: OK_REFLECT },
   },
   {
-    id: 'rule-preflight-missing-allow-origin', group: 'rule', title: 'Preflight bare 404',
+    id: 'rule-preflight-missing-allow-origin', group: 'rule', undecided: UNDECIDED_CREDENTIALS, title: 'Preflight bare 404',
     description: 'No handler for OPTIONS: 404 without CORS headers. Chrome checks Allow-Origin before the status.',
     expect: preflightBlocked('PreflightMissingAllowOriginHeader'), calls: [PUT_CUSTOM],
     server: { preflight: { status: 404, headers: [['Content-Type', 'text/plain']], body: 'Not Found' }, actual: OK_REFLECT },
   },
   {
-    id: 'rule-preflight-multiple-allow-origin-values', group: 'rule', title: 'Preflight with two Allow-Origin headers',
+    id: 'rule-preflight-multiple-allow-origin-values', group: 'rule', undecided: UNDECIDED_CREDENTIALS, title: 'Preflight with two Allow-Origin headers',
     description: 'The preflight answer carries Allow-Origin twice.',
     expect: preflightBlocked('PreflightMultipleAllowOriginValues', '{A}, https://example.com'), calls: [PUT_CUSTOM],
     server: {
@@ -390,13 +406,13 @@ const defs = [
     },
   },
   {
-    id: 'rule-preflight-invalid-allow-origin-value', group: 'rule', title: 'Preflight Allow-Origin that is not an origin',
+    id: 'rule-preflight-invalid-allow-origin-value', group: 'rule', undecided: UNDECIDED_CREDENTIALS, title: 'Preflight Allow-Origin that is not an origin',
     description: 'The preflight answers Allow-Origin: 127.0.0.1.',
     expect: preflightBlocked('PreflightInvalidAllowOriginValue', '127.0.0.1'), calls: [PUT_CUSTOM],
     server: { preflight: preflightWith({ 'Access-Control-Allow-Origin': '127.0.0.1' }), actual: OK_REFLECT },
   },
   {
-    id: 'rule-preflight-allow-origin-mismatch', group: 'rule', title: 'Preflight Allow-Origin names another origin',
+    id: 'rule-preflight-allow-origin-mismatch', group: 'rule', undecided: UNDECIDED_CREDENTIALS, title: 'Preflight Allow-Origin names another origin',
     description: 'The preflight answers Allow-Origin: http://example.com.',
     expect: preflightBlocked('PreflightAllowOriginMismatch', 'http://example.com'), calls: [PUT_CUSTOM],
     server: { preflight: preflightWith({ 'Access-Control-Allow-Origin': 'http://example.com' }), actual: OK_REFLECT },
@@ -408,31 +424,31 @@ const defs = [
     server: { preflight: preflightWith({}), actual: OK_REFLECT },
   },
   {
-    id: 'rule-invalid-allow-methods', group: 'rule', title: 'Allow-Methods that does not parse',
+    id: 'rule-invalid-allow-methods', group: 'rule', undecided: UNDECIDED_CREDENTIALS, title: 'Allow-Methods that does not parse',
     description: 'Allow-Methods: PUT; DELETE is not a comma-separated list of method tokens.',
     expect: preflightBlocked('InvalidAllowMethodsPreflightResponse'), calls: [PUT_CUSTOM],
     server: { preflight: preflightWith({ 'Access-Control-Allow-Methods': 'PUT; DELETE' }), actual: OK_REFLECT },
   },
   {
-    id: 'rule-invalid-allow-headers', group: 'rule', title: 'Allow-Headers that does not parse',
+    id: 'rule-invalid-allow-headers', group: 'rule', undecided: UNDECIDED_CREDENTIALS, title: 'Allow-Headers that does not parse',
     description: 'Allow-Headers: X-Custom-Header; X-Other is not a comma-separated list of header names.',
     expect: preflightBlocked('InvalidAllowHeadersPreflightResponse'), calls: [PUT_CUSTOM],
     server: { preflight: preflightWith({ 'Access-Control-Allow-Headers': 'X-Custom-Header; X-Other' }), actual: OK_REFLECT },
   },
   {
-    id: 'rule-method-disallowed', group: 'rule', title: 'Method not in Allow-Methods',
+    id: 'rule-method-disallowed', group: 'rule', undecided: UNDECIDED_CREDENTIALS, title: 'Method not in Allow-Methods',
     description: 'Allow-Methods: GET, POST; the request is a PUT.',
     expect: preflightBlocked('MethodDisallowedByPreflightResponse', 'PUT'), calls: [PUT_CUSTOM],
     server: { preflight: preflightWith({ 'Access-Control-Allow-Methods': 'GET, POST' }), actual: OK_REFLECT },
   },
   {
-    id: 'rule-header-disallowed', group: 'rule', title: 'Header not in Allow-Headers',
+    id: 'rule-header-disallowed', group: 'rule', undecided: UNDECIDED_CREDENTIALS, title: 'Header not in Allow-Headers',
     description: 'Allow-Headers: X-Other; the request sends X-Custom-Header.',
     expect: preflightBlocked('HeaderDisallowedByPreflightResponse', 'x-custom-header'), calls: [PUT_CUSTOM],
     server: { preflight: preflightWith({ 'Access-Control-Allow-Headers': 'X-Other' }), actual: OK_REFLECT },
   },
   {
-    id: 'rule-redirect-contains-credentials', group: 'rule', title: 'Redirect to a URL with user:pass@',
+    id: 'rule-redirect-contains-credentials', group: 'rule', undecided: UNDECIDED_CREDENTIALS, title: 'Redirect to a URL with user:pass@',
     description: 'A CORS GET answered 302 (with Allow-Origin) to http://user:pass@localhost:PB/…; a CORS request may not follow a redirect to a URL with credentials.',
     expect: responseBlocked('RedirectContainsCredentials'), calls: [{ method: 'GET' }],
     server: {
@@ -441,7 +457,7 @@ const defs = [
     },
   },
   {
-    id: 'rule-cors-disabled-scheme', group: 'rule', title: 'Redirect to an ftp: URL',
+    id: 'rule-cors-disabled-scheme', group: 'rule', undecided: UNDECIDED_CREDENTIALS, title: 'Redirect to an ftp: URL',
     description: 'A CORS GET answered 302 (with Allow-Origin) to ftp://127.0.0.1/lab: ftp does not support CORS. (A redirect to data:, file:, about:, blob: or chrome: fails earlier, as net::ERR_UNSAFE_REDIRECT; see control-redirect-to-data-url.)',
     expect: responseBlocked('CorsDisabledScheme'), calls: [{ method: 'GET' }],
     server: { actual: { status: 302, headers: [...REFLECT, ['Location', 'ftp://127.0.0.1/lab{query}']] } },
@@ -524,7 +540,7 @@ const defs = [
     server: { actual: { status: 302, headers: [...REFLECT, ['Location', '/s/redirect-same-origin/next{query}']] }, next: { actual: OK_REFLECT } },
   },
   {
-    id: 'redirect-missing-acao-on-redirect', group: 'redirect', title: 'Redirect response without Allow-Origin',
+    id: 'redirect-missing-acao-on-redirect', group: 'redirect', undecided: UNDECIDED_CREDENTIALS, title: 'Redirect response without Allow-Origin',
     description: 'The 302 itself has no Allow-Origin: a CORS request checks the redirect response too, before following it.',
     expect: responseBlocked('MissingAllowOriginHeader'), calls: [{ method: 'GET' }],
     server: { actual: { status: 302, headers: [['Location', '/s/redirect-missing-acao-on-redirect/next{query}']] }, next: { actual: OK_REFLECT } },
@@ -591,7 +607,7 @@ const defs = [
     server: { actual: { status: 200, headers: [['Content-Type', 'text/plain']], body: 'same-origin' } },
   },
   {
-    id: 'mode-simple-post-reached-server', group: 'mode', title: 'Simple POST without Allow-Origin: blocked, but it ran',
+    id: 'mode-simple-post-reached-server', group: 'mode', undecided: UNDECIDED_CREDENTIALS, title: 'Simple POST without Allow-Origin: blocked, but it ran',
     description: 'A text/plain POST is a simple request: no preflight, the server receives and processes it, then the page cannot read the answer.',
     expect: responseBlocked('MissingAllowOriginHeader'),
     calls: [{ method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'order=42' }],
@@ -602,7 +618,8 @@ const defs = [
     description: 'The page first calls /__cookie on http://127.0.0.1:PB (allowed, with credentials), which sets lab_sid; then a GET with credentials: include to the same origin sends the cookie, and the answer Allow-Origin * is refused.',
     expect: responseBlocked('WildcardOriginNotAllowed'),
     calls: [
-      { target: 'BSameSite', path: '/__cookie', credentials: 'include', setup: true, expect: allowed({ preflight: false }) },
+      // No cookie yet on this first call, and the answer allows the origin with credentials: nothing decides.
+      { target: 'BSameSite', path: '/__cookie', credentials: 'include', setup: true, expect: allowed({ preflight: false }), undecided: UNDECIDED_CREDENTIALS },
       { target: 'BSameSite', method: 'GET', credentials: 'include' },
     ],
     server: { actual: { status: 200, headers: [['Access-Control-Allow-Origin', '*']], body: 'ok' } },
@@ -665,9 +682,137 @@ const defs = [
     calls: [
       { method: 'PUT', headers: { 'X-A': '1' }, body: 'a', expect: allowed({ preflight: true }) },
       { method: 'PUT', headers: { 'X-B': '1' }, body: 'b', expect: allowed({ preflight: true }) },
-      { method: 'PUT', headers: { 'X-C': '1' }, body: 'c' },
+      { method: 'PUT', headers: { 'X-C': '1' }, body: 'c', undecided: UNDECIDED_CREDENTIALS },
     ],
     server: { preflight: preflightWith({ 'Access-Control-Allow-Headers': 'X-A, X-B', 'Access-Control-Max-Age': '0' }), actual: OK_REFLECT },
+  },
+
+  // ───────────────────────── inference: each rule that decides what the browser does not report ─────────────────────────
+  {
+    id: 'infer-credentials-allow-headers-star', group: 'infer', title: 'Credentials, preflight Allow-Headers * (not a wildcard with credentials)',
+    description: 'A PUT with X-Custom-Header and credentials: include; the preflight names the origin, says Allow-Credentials: true and Allow-Headers: *. With credentials * is a header literally named "*", so the preflight fails; without credentials it would pass. Only credentials explain the failure.',
+    expect: preflightBlocked('HeaderDisallowedByPreflightResponse', 'x-custom-header'), calls: [PUT_CUSTOM_CREDS],
+    server: { preflight: preflightWith({ 'Access-Control-Allow-Headers': '*', 'Access-Control-Allow-Credentials': 'true' }), actual: OK_REFLECT },
+  },
+  {
+    id: 'infer-no-credentials-allow-headers-star', group: 'infer', title: 'No credentials, preflight Allow-Headers *: the PUT is sent',
+    description: 'The same preflight answer for a PUT without credentials: * allows X-Custom-Header, Chrome sends the PUT. A preflight that fails with credentials, followed by the request, proves they were not included.',
+    expect: allowed({ preflight: true }), calls: [PUT_CUSTOM],
+    server: { preflight: preflightWith({ 'Access-Control-Allow-Headers': '*', 'Access-Control-Allow-Credentials': 'true' }), actual: { status: 200, headers: [...REFLECT, ['Access-Control-Allow-Credentials', 'true']], body: 'ok' } },
+  },
+  {
+    id: 'infer-xhr-with-credentials-wildcard', group: 'infer', title: 'XMLHttpRequest withCredentials, Allow-Origin *',
+    description: 'An XHR GET with withCredentials = true; the answer says Allow-Origin *. Only credentials explain why Chrome rejects it.',
+    expect: responseBlocked('WildcardOriginNotAllowed'), calls: [{ method: 'GET', api: 'xhr', credentials: 'include' }],
+    server: { actual: { status: 200, headers: [['Access-Control-Allow-Origin', '*']], body: 'ok' } },
+  },
+  {
+    id: 'infer-credentials-omit-explicit', group: 'infer', title: "credentials: 'omit', Allow-Origin *: allowed",
+    description: "fetch with credentials: 'omit'; Chrome accepts Allow-Origin *, which proves credentials were not included.",
+    expect: allowed({ preflight: false }), calls: [{ method: 'GET', credentials: 'omit' }],
+    server: { actual: { status: 200, headers: [['Access-Control-Allow-Origin', '*']], body: 'ok' } },
+  },
+  {
+    id: 'infer-credentials-redirect-wildcard', group: 'infer', title: 'Credentials, redirect answered with Allow-Origin *',
+    description: 'A GET with credentials: include answered 302 with Allow-Origin * (and Allow-Credentials: true) to /next, which allows the origin with credentials. Chrome checks the redirect response and rejects *: only credentials explain it.',
+    expect: responseBlocked('WildcardOriginNotAllowed'), calls: [{ method: 'GET', credentials: 'include' }],
+    server: {
+      actual: { status: 302, headers: [['Access-Control-Allow-Origin', '*'], ['Access-Control-Allow-Credentials', 'true'], ['Location', '/s/infer-credentials-redirect-wildcard/next{query}']] },
+      next: { actual: { status: 200, headers: [...REFLECT, ['Access-Control-Allow-Credentials', 'true']], body: 'ok' } },
+    },
+  },
+  {
+    id: 'infer-undecided-alternative', group: 'infer', title: 'Preflight * without the header: what Chrome reports depends on credentials',
+    description: 'A PUT with X-Custom-Header, no credentials; the preflight answers Allow-Origin * and Allow-Headers Content-Type. Without credentials Chrome reports the header; with credentials it would report * first. An extension sees the same either way: the default (no credentials) comes first, the other case is named.',
+    expect: preflightBlocked('HeaderDisallowedByPreflightResponse', 'x-custom-header'), calls: [PUT_CUSTOM], undecided: ['credentials'],
+    server: { preflight: preflightWith({ 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': 'Content-Type' }), actual: OK_REFLECT },
+  },
+  {
+    id: 'infer-mode-no-cors-post', group: 'infer', title: 'mode: no-cors POST answered without Allow-Origin',
+    description: 'A no-cors POST carries an Origin (every POST does), and its answer has no Allow-Origin; Chrome hands the page an opaque response. Without Sec-Fetch-Mode, accepting a response that fails the CORS check proves the mode was no-cors.',
+    expect: { chromeCorsError: null, verdict: 'not-cors', reachedServer: true, preflight: false },
+    calls: [{ method: 'POST', mode: 'no-cors', headers: { 'Content-Type': 'text/plain' }, body: 'ping' }],
+    server: { actual: { status: 200, headers: [['Content-Type', 'text/plain']], body: 'pong' } },
+  },
+
+  // ───────────────────────── likely causes: what the rule alone does not explain ─────────────────────────
+  {
+    id: 'cause-error-401-without-cors', group: 'cause', undecided: UNDECIDED_CREDENTIALS, title: '401 without CORS headers (auth error path skips the CORS middleware)',
+    description: 'A GET answered 401 with WWW-Authenticate and no Allow-Origin: the page cannot even read the error. The real problem is the 401.',
+    expect: responseBlocked('MissingAllowOriginHeader'), calls: [{ method: 'GET' }], cause: 'cause-error-path-without-cors',
+    server: { actual: { status: 401, headers: [['WWW-Authenticate', 'Bearer realm="api"'], ['Content-Type', 'application/json']], body: '{"error":"unauthorized"}' } },
+  },
+  {
+    id: 'cause-error-429-without-cors', group: 'cause', undecided: UNDECIDED_CREDENTIALS, title: '429 from a rate limiter without CORS headers',
+    description: 'A GET answered 429 with Retry-After and no Allow-Origin: the rate limiter answers before the CORS middleware.',
+    expect: responseBlocked('MissingAllowOriginHeader'), calls: [{ method: 'GET' }], cause: 'cause-error-path-without-cors',
+    server: { actual: { status: 429, headers: [['Retry-After', '30'], ['Content-Type', 'text/plain']], body: 'Too Many Requests' } },
+  },
+  {
+    id: 'cause-error-500-without-cors', group: 'cause', title: '500 after a preflighted PUT, without CORS headers',
+    description: 'The preflight passes, the PUT runs and throws: the error handler answers 500 without Allow-Origin.',
+    expect: { ...responseBlocked('MissingAllowOriginHeader'), preflight: true }, calls: [PUT_CUSTOM], cause: 'cause-error-path-without-cors',
+    server: { preflight: preflightWith({}), actual: { status: 500, headers: [['Content-Type', 'text/html']], body: '<h1>Internal Server Error</h1>' } },
+  },
+  {
+    id: 'cause-preflight-401', group: 'cause', undecided: UNDECIDED_CREDENTIALS, title: 'Preflight answered 401 (authentication before CORS)',
+    description: 'Authentication runs before CORS and rejects the OPTIONS request, which never carries credentials: 401 without CORS headers.',
+    expect: preflightBlocked('PreflightMissingAllowOriginHeader'), calls: [{ ...PUT_CUSTOM, headers: { ...PUT_CUSTOM.headers, Authorization: 'Bearer lab' } }], cause: 'cause-preflight-auth',
+    server: { preflight: { status: 401, headers: [['WWW-Authenticate', 'Bearer'], ['Content-Type', 'text/plain']], body: 'Unauthorized' }, actual: OK_REFLECT },
+  },
+  {
+    id: 'cause-preflight-403-with-cors', group: 'cause', undecided: UNDECIDED_CREDENTIALS, title: 'Preflight answered 403 with CORS headers',
+    description: 'A CORS middleware added its headers, then an auth filter refused the OPTIONS request with 403: Chrome accepts the headers and rejects the status.',
+    expect: preflightBlocked('PreflightInvalidStatus'), calls: [PUT_CUSTOM], cause: 'cause-preflight-auth',
+    server: { preflight: preflightWith({}, 403), actual: OK_REFLECT },
+  },
+  {
+    id: 'cause-preflight-404', group: 'cause', undecided: UNDECIDED_CREDENTIALS, title: 'Preflight answered 404 (no OPTIONS route)',
+    description: 'The router has no OPTIONS route for the path: its 404 has no CORS headers.',
+    expect: preflightBlocked('PreflightMissingAllowOriginHeader'), calls: [PUT_CUSTOM], cause: 'cause-no-options-route',
+    server: { preflight: { status: 404, headers: [['Content-Type', 'text/plain']], body: 'Cannot OPTIONS /api' }, actual: OK_REFLECT },
+  },
+  {
+    id: 'cause-preflight-405', group: 'cause', undecided: UNDECIDED_CREDENTIALS, title: 'Preflight answered 405 (no OPTIONS route)',
+    description: 'The route exists for PUT only: OPTIONS gets 405 Method Not Allowed without CORS headers.',
+    expect: preflightBlocked('PreflightMissingAllowOriginHeader'), calls: [PUT_CUSTOM], cause: 'cause-no-options-route',
+    server: { preflight: { status: 405, headers: [['Allow', 'PUT'], ['Content-Type', 'text/plain']], body: 'Method Not Allowed' }, actual: OK_REFLECT },
+  },
+  {
+    id: 'cause-near-miss-port', group: 'cause', undecided: UNDECIDED_CREDENTIALS, title: 'Allow-Origin names the page host on another port (a dev server)',
+    description: 'Allow-Origin is http://127.0.0.1 with another port (origin C): the server is configured for a dev server on another port.',
+    expect: responseBlocked('AllowOriginMismatch', '{C}'), calls: [{ method: 'GET' }], cause: 'cause-near-miss-origin',
+    server: { actual: { status: 200, headers: [['Access-Control-Allow-Origin', '{C}']], body: 'ok' } },
+  },
+  {
+    id: 'cause-near-miss-scheme', group: 'cause', undecided: UNDECIDED_CREDENTIALS, title: 'Allow-Origin names https instead of http',
+    description: 'Allow-Origin is https://127.0.0.1:PA: the page is served over http.',
+    expect: responseBlocked('AllowOriginMismatch', 'https://{Ahost}'), calls: [{ method: 'GET' }], cause: 'cause-near-miss-origin',
+    server: { actual: { status: 200, headers: [['Access-Control-Allow-Origin', 'https://{Ahost}']], body: 'ok' } },
+  },
+  {
+    id: 'cause-near-miss-trailing-slash', group: 'cause', undecided: UNDECIDED_CREDENTIALS, title: 'Allow-Origin with a trailing slash',
+    description: 'Allow-Origin is the page origin followed by "/": an origin has no path, so it does not match.',
+    expect: responseBlocked('AllowOriginMismatch', '{A}/'), calls: [{ method: 'GET' }], cause: 'cause-near-miss-origin',
+    server: { actual: { status: 200, headers: [['Access-Control-Allow-Origin', '{A}/']], body: 'ok' } },
+  },
+  {
+    id: 'cause-near-miss-preflight-port', group: 'cause', undecided: UNDECIDED_CREDENTIALS, title: 'Preflight Allow-Origin names the page host on another port',
+    description: 'The preflight answer allows http://127.0.0.1 on another port (origin C).',
+    expect: preflightBlocked('PreflightAllowOriginMismatch', '{C}'), calls: [PUT_CUSTOM], cause: 'cause-near-miss-origin',
+    server: { preflight: preflightWith({ 'Access-Control-Allow-Origin': '{C}' }), actual: OK_REFLECT },
+  },
+  {
+    id: 'cause-shared-cache', group: 'cause', undecided: UNDECIDED_CREDENTIALS, title: 'A shared cache served the answer made for another origin',
+    description: 'The answer carries Age, X-Cache: HIT and Via, allows https://app.other.example, and has no Vary: Origin: a CDN cached the answer for that site and served it here.',
+    expect: responseBlocked('AllowOriginMismatch', 'https://app.other.example'), calls: [{ method: 'GET' }], cause: 'cause-shared-cache',
+    server: {
+      actual: {
+        status: 200,
+        headers: [['Access-Control-Allow-Origin', 'https://app.other.example'], ['Age', '3600'], ['X-Cache', 'HIT'], ['Via', '1.1 varnish'], ['Cache-Control', 'public, max-age=86400'], ['Content-Type', 'application/json']],
+        body: '{"ok":true}',
+      },
+    },
   },
 
   // ───────────────────────── hostile responses (for the panel's and report's robustness) ─────────────────────────
@@ -678,7 +823,7 @@ const defs = [
     server: { actual: { status: 200, headers: [...REFLECT, ['X-Big', BIG]], body: 'ok' } },
   },
   {
-    id: 'hostile-big-acao-blocked', group: 'hostile', title: 'A 64 KiB Access-Control-Allow-Origin',
+    id: 'hostile-big-acao-blocked', group: 'hostile', undecided: UNDECIDED_CREDENTIALS, title: 'A 64 KiB Access-Control-Allow-Origin',
     description: 'Allow-Origin is http:// followed by 64 KiB of letters.',
     expect: responseBlocked('AllowOriginMismatch', `http://${BIG}`), calls: [{ method: 'GET' }],
     server: { actual: { status: 200, headers: [['Access-Control-Allow-Origin', `http://${BIG}`]], body: 'ok' } },
@@ -690,7 +835,7 @@ const defs = [
     server: { actual: { status: 200, headers: [...REFLECT, ...MANY], body: 'ok' } },
   },
   {
-    id: 'hostile-many-headers-blocked', group: 'hostile', title: '200 response headers, no Allow-Origin',
+    id: 'hostile-many-headers-blocked', group: 'hostile', undecided: UNDECIDED_CREDENTIALS, title: '200 response headers, no Allow-Origin',
     description: 'A blocked response with 200 extra headers.',
     expect: responseBlocked('MissingAllowOriginHeader'), calls: [{ method: 'GET' }],
     server: { actual: { status: 200, headers: MANY, body: 'ok' } },
@@ -708,13 +853,13 @@ const defs = [
     },
   },
   {
-    id: 'hostile-latin1-acao-blocked', group: 'hostile', title: 'Non-ASCII bytes in Access-Control-Allow-Origin',
+    id: 'hostile-latin1-acao-blocked', group: 'hostile', undecided: UNDECIDED_CREDENTIALS, title: 'Non-ASCII bytes in Access-Control-Allow-Origin',
     description: 'Allow-Origin is the page origin followed by the UTF-8 bytes of “é” (C3 A9). Chrome reports the value decoded as UTF-8.',
     expect: responseBlocked('InvalidAllowOriginValue', '{A}\u00e9'), calls: [{ method: 'GET' }],
     server: { actual: { status: 200, headers: [['Access-Control-Allow-Origin', `{origin}${utf8Bytes('é')}`], ['X-Latin1', 'caf\u00e9']], body: 'ok' } },
   },
   {
-    id: 'hostile-latin1-raw-acao-blocked', group: 'hostile', title: 'A lone latin1 byte in Access-Control-Allow-Origin',
+    id: 'hostile-latin1-raw-acao-blocked', group: 'hostile', undecided: UNDECIDED_CREDENTIALS, title: 'A lone latin1 byte in Access-Control-Allow-Origin',
     description: 'Allow-Origin is the page origin followed by the single byte E9 (latin1 é, invalid UTF-8). Chrome reports no failedParameter at all for it (the value is not valid UTF-8).',
     expect: responseBlocked('InvalidAllowOriginValue'), calls: [{ method: 'GET' }],
     server: { actual: { status: 200, headers: [['Access-Control-Allow-Origin', '{origin}\u00e9']], body: 'ok' } },
@@ -732,19 +877,19 @@ const defs = [
     },
   },
   {
-    id: 'hostile-html-acao-blocked', group: 'hostile', title: 'HTML in Access-Control-Allow-Origin',
+    id: 'hostile-html-acao-blocked', group: 'hostile', undecided: UNDECIDED_CREDENTIALS, title: 'HTML in Access-Control-Allow-Origin',
     description: `Allow-Origin: ${XSS_SCRIPT}.`,
     expect: responseBlocked('InvalidAllowOriginValue', XSS_SCRIPT), calls: [{ method: 'GET' }],
     server: { actual: { status: 200, headers: [['Access-Control-Allow-Origin', XSS_SCRIPT], ['X-Img', XSS_IMG]], body: XSS_IMG } },
   },
   {
-    id: 'hostile-html-allow-headers-blocked', group: 'hostile', title: 'HTML in a preflight\'s Allow-Headers',
+    id: 'hostile-html-allow-headers-blocked', group: 'hostile', undecided: UNDECIDED_CREDENTIALS, title: 'HTML in a preflight\'s Allow-Headers',
     description: `The preflight answers Allow-Headers: ${XSS_IMG}.`,
     expect: preflightBlocked('InvalidAllowHeadersPreflightResponse'), calls: [PUT_CUSTOM],
     server: { preflight: preflightWith({ 'Access-Control-Allow-Headers': XSS_IMG }), actual: OK_REFLECT },
   },
   {
-    id: 'hostile-quotes-allow-methods-blocked', group: 'hostile', title: 'Quotes and backslashes in a preflight\'s Allow-Methods',
+    id: 'hostile-quotes-allow-methods-blocked', group: 'hostile', undecided: UNDECIDED_CREDENTIALS, title: 'Quotes and backslashes in a preflight\'s Allow-Methods',
     description: 'The preflight answers Allow-Methods with quotes and backslashes.',
     expect: preflightBlocked('InvalidAllowMethodsPreflightResponse'), calls: [PUT_CUSTOM],
     server: { preflight: preflightWith({ 'Access-Control-Allow-Methods': QUOTES }), actual: OK_REFLECT },

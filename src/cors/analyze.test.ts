@@ -63,6 +63,12 @@ const entryCases: EntryCase[] = [
   { id: 'max-age-unparsable', o: obs({ url: `${B}/x`, method: 'PUT', preflight: sentPreflight('PUT', null, okPreflight(['access-control-allow-methods', 'PUT'], ['access-control-max-age', '1h'])), request: get, response: msg(200, acao('*')) }), verdict: 'allowed', severity: 'warning' },
   { id: 'wildcard-relied-on-for-authorization', o: obs({ url: `${B}/x`, method: 'GET', preflight: sentPreflight('GET', 'authorization', okPreflight(['access-control-allow-headers', '*'])), request: get, response: msg(200, acao('*')) }), verdict: 'allowed', severity: 'warning' },
   { id: 'reflected-origin-with-credentials', o: obs({ url: `${B}/x`, method: 'GET', request: withCookie, response: msg(200, [...acao(A), ['access-control-allow-credentials', 'true'], ['vary', 'Origin']]) }), verdict: 'allowed', severity: 'warning' },
+  // likely causes, after the error they explain
+  { id: 'cause-error-path-without-cors', o: obs({ url: `${B}/x`, method: 'GET', request: get, response: msg(401, hdrs(['www-authenticate', 'Bearer'])), ...failed }), severity: 'warning' },
+  { id: 'cause-preflight-auth', o: obs({ url: `${B}/x`, method: 'PUT', preflight: sentPreflight('PUT', null, msg(401, [])), ...failed }), severity: 'warning' },
+  { id: 'cause-no-options-route', o: obs({ url: `${B}/x`, method: 'PUT', preflight: sentPreflight('PUT', null, msg(405, hdrs(['allow', 'GET']))), ...failed }), severity: 'warning' },
+  { id: 'cause-near-miss-origin', o: obs({ url: `${B}/x`, method: 'GET', request: get, response: msg(200, acao('http://127.0.0.1:3000')), ...failed }), severity: 'warning' },
+  { id: 'cause-shared-cache', o: obs({ url: `${B}/x`, method: 'GET', request: get, response: msg(200, [...acao('https://other.example'), ['age', '120'], ['x-cache', 'HIT']]), ...failed }), severity: 'warning' },
   { id: 'null-origin-allowed', o: obs({ url: `${B}/x`, method: 'GET', initiatorOrigin: 'null', request: get, response: msg(200, acao('null')) }), verdict: 'allowed', severity: 'warning' },
 ];
 
@@ -164,8 +170,8 @@ describe('credentials inference', () => {
   });
   it('both modes consistent → unknown', () => {
     const a = analyzeExchange(obs({ url: `${B}/x`, method: 'GET', request: get, response: msg(200, [...acao(A), ['access-control-allow-credentials', 'true'], ['vary', 'origin']]) }));
-    expect(a.credentials).toMatchObject({ value: null, inferred: true });
-    expect(a.credentials.why).toMatch(/^unknown/);
+    expect(a.credentials).toMatchObject({ value: null, inferred: true, rule: 'credentials-undecided' });
+    expect(a.credentials.why).toMatch(/^not decided: .*default of fetch\(\) and XMLHttpRequest \(not included\)$/);
   });
   it('failure under both modes → unknown, findings as fetch() by default', () => {
     const a = analyzeExchange(obs({ url: `${B}/x`, method: 'GET', request: get, response: msg(200, []), ...failed }));

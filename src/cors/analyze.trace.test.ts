@@ -274,10 +274,10 @@ describe('analyzeExchange on the Chromium 156 traces', () => {
 
   it('e: the credentials inference says why', () => {
     expect(analyzeExchange(cases[6]!.o).credentials).toEqual({
-      value: 'include', inferred: true, why: 'inferred: only credentials mode include explains why Chrome rejected `*`',
+      value: 'include', inferred: true, why: 'only credentials explain why Chrome rejected `Access-Control-Allow-Origin: *`', rule: 'credentials-wildcard-rejected',
     });
     expect(analyzeExchange(cases[7]!.o).credentials).toEqual({
-      value: 'include', inferred: true, why: 'credentials: include, inferred from the Cookie header',
+      value: 'include', inferred: true, why: 'the request carried a Cookie header', rule: 'credentials-cookie-sent',
     });
   });
 
@@ -308,7 +308,8 @@ describe('analyzeExchange on the Chromium 156 traces', () => {
     expect(a.credentials).toEqual({
       value: 'omit-or-same-origin',
       inferred: true,
-      why: 'inferred: with credentials mode include Chrome would have failed it (PreflightInvalidAllowCredentials), and it did not',
+      why: 'the preflight had no `Access-Control-Allow-Credentials` and Chrome sent the PUT',
+      rule: 'credentials-preflight-passed',
     });
   });
 });

@@ -10,7 +10,9 @@ import { normalizeMethod } from './methods';
 import { urlFacts } from './origin';
 import { preflightReasonsFor } from './preflight-required';
 import { corsUnsafeRequestHeaders, sortedLowercaseSet, type UnsafeHeader } from './request-headers';
-import type { Analysis, Credentials, Finding, Observation } from './types';
+import { decideCredentials, decideMode, type ModeDecision } from './inference';
+import { likelyCauses } from './likely-cause';
+import type { Analysis, Credentials, Finding, Inferred, Observation } from './types';
 import { warningsFor } from './warnings';
 
 /** How Chrome reports every CORS failure to webRequest. */
@@ -26,8 +28,6 @@ const AFTER_SENT: ReadonlySet<string> = new Set([
   'net::ERR_RESPONSE_HEADERS_MULTIPLE_CONTENT_LENGTH', 'net::ERR_RESPONSE_HEADERS_MULTIPLE_LOCATION',
   'net::ERR_TOO_MANY_REDIRECTS', 'net::ERR_UNSAFE_REDIRECT', 'net::ERR_INVALID_REDIRECT',
 ]);
-
-const UNKNOWN_CREDENTIALS = 'unknown: the browser does not tell an extension the credentials mode, and the response satisfies both modes';
 
 /** The serialized origin the request was made from; "null" when opaque or unknown. */
 function requestOrigin(o: Observation): string {
@@ -77,17 +77,31 @@ function preflightInfo(ctx: ExchangeContext, unsafe: readonly UnsafeHeader[]): A
   return { required: sent || reasons.length > 0, reasons };
 }
 
-function reachedServer(o: Observation): boolean {
-  if (o.response) return true;
-  if (o.redirects.length > 0) return true;
-  if (o.error !== null && o.error !== CORS_FAILURE_ERROR) return o.request !== null && AFTER_SENT.has(o.error);
-  return false;
+/**
+ * Whether the request itself (not its preflight) reached the server, and the rule that says so.
+ * @see https://fetch.spec.whatwg.org/#http-network-fetch
+ */
+function reachedServer(o: Observation): { value: boolean; note: Inferred } {
+  if (o.response) return { value: true, note: { rule: 'reached-response', why: `a response (${o.response.statusCode ?? 'no status'}) arrived` } };
+  if (o.redirects.length > 0) return { value: true, note: { rule: 'reached-response', why: `a redirect (${o.redirects[0]!.statusCode}) arrived` } };
+  if (o.error !== null && o.error !== CORS_FAILURE_ERROR && o.request !== null && AFTER_SENT.has(o.error)) {
+    return { value: true, note: { rule: 'reached-error-after-sent', why: `the request was sent and then failed (${o.error})` } };
+  }
+  if (o.error !== null && o.request === null && o.preflight?.observed === 'sent' && o.preflight.response) {
+    return { value: false, note: { rule: 'reached-stopped-by-preflight', why: 'its preflight failed and the request was never sent' } };
+  }
+  if (o.error !== null) return { value: false, note: { rule: 'reached-failed-before-response', why: `it failed (${o.error}) before any response` } };
+  return { value: false, note: { rule: 'reached-pending', why: 'nothing has come back yet' } };
 }
 
 function cookieCredentials(o: Observation): Credentials | null {
   return hasHeader(o.request?.headers, 'cookie')
-    ? { value: 'include', inferred: true, why: 'credentials: include, inferred from the Cookie header' }
+    ? { value: 'include', inferred: true, why: 'the request carried a Cookie header', rule: 'credentials-cookie-sent' }
     : null;
+}
+
+function notRelevant(o: Observation, why: string): Credentials {
+  return cookieCredentials(o) ?? { value: null, inferred: false, why, rule: 'credentials-not-cors' };
 }
 
 function toFinding(hit: Hit): Finding {
@@ -102,22 +116,27 @@ function demote(hit: Hit): Finding {
   return { ...f, severity: 'warning', values: { ...f.values, contradicted: true } };
 }
 
-function whyInclude(hit: Hit): string {
-  if (hit.id === 'wildcard-origin-with-credentials' || hit.id === 'preflight-wildcard-origin-with-credentials') {
-    return 'inferred: only credentials mode include explains why Chrome rejected `*`';
-  }
-  const entry = catalogueEntry(hit.id);
-  return `inferred: only credentials mode include explains why Chrome failed the request (${entry.chromeCorsError ?? entry.id})`;
+/** The parts of an analysis every path shares. */
+interface Common {
+  reached: { value: boolean; note: Inferred };
+  preflight: Analysis['preflight'];
+  mode: ModeDecision;
 }
 
-function notCors(ctx: ExchangeContext, preflight: Analysis['preflight'], why: string): Analysis {
+function finish(c: Common, verdict: Analysis['verdict'], findings: Finding[], credentials: Credentials): Analysis {
   return {
-    verdict: 'not-cors',
-    findings: [],
-    credentials: cookieCredentials(ctx.o) ?? { value: null, inferred: false, why },
-    reachedServer: reachedServer(ctx.o),
-    preflight,
+    verdict,
+    findings,
+    credentials,
+    reachedServer: c.reached.value,
+    preflight: c.preflight,
+    mode: c.mode.mode,
+    inferred: { mode: c.mode.note, reachedServer: c.reached.note },
   };
+}
+
+function notCors(ctx: ExchangeContext, c: Common, why: string): Analysis {
+  return finish(c, 'not-cors', [], notRelevant(ctx.o, why));
 }
 
 /**
@@ -132,8 +151,14 @@ export function analyzeExchange(o: Observation): Analysis {
   const ctx = buildContext(o, unsafe);
   const preflight = preflightInfo(ctx, unsafe);
   const { target, origin } = ctx;
-  const reached = reachedServer(o);
-  const cookie = cookieCredentials(o);
+  const crossOrigin = target === null || target.origin !== origin || origin === 'null';
+  const leavesOrigin = crossOrigin || o.redirects.some((r) => urlFacts(r.location, target?.href)?.origin !== origin);
+  const c: Common = {
+    reached: reachedServer(o),
+    preflight,
+    mode: decideMode(o, { crossOrigin: crossOrigin && target !== null, leavesOrigin: leavesOrigin && target !== null }, () => firstHit(ctx, false) !== null),
+  };
+  const mode = c.mode.mode;
 
   // Chrome's local network access check: reported as a CorsError, but decided by the
   // address spaces and a permission, not by headers (measured: the error arrives on the
@@ -147,13 +172,8 @@ export function analyzeExchange(o: Observation): Analysis {
     : o.error === CORS_FAILURE_ERROR && (o.preflight?.error === LOCAL_NETWORK_ERROR || preflightDiedLocally) ? 'preflight'
     : null;
   if (lnaStage !== null) {
-    return {
-      verdict: 'blocked',
-      findings: [makeFinding('local-network-access-permission-denied', { ...baseParams(ctx, target, null), stage: lnaStage }, '', lnaStage)],
-      credentials: cookie ?? { value: null, inferred: false, why: 'the request was stopped before any CORS rule applied' },
-      reachedServer: reached,
-      preflight,
-    };
+    const f = makeFinding('local-network-access-permission-denied', { ...baseParams(ctx, target, null), stage: lnaStage }, '', lnaStage);
+    return finish(c, 'blocked', [f], notRelevant(o, 'the request was stopped before any CORS rule applied'));
   }
 
   // A failure that is not CORS: another error string, on the request or its preflight.
@@ -162,130 +182,62 @@ export function analyzeExchange(o: Observation): Analysis {
     : pfError !== null && pfError !== CORS_FAILURE_ERROR && !o.preflight?.response ? pfError : null;
   if (netError !== null) {
     const stage = o.error === netError ? 'actual' : 'preflight';
-    return {
-      verdict: 'failed-before-cors',
-      findings: [makeFinding('network-error', { ...baseParams(ctx, target, null), error: netError }, null, stage)],
-      credentials: cookie ?? { value: null, inferred: false, why: 'the request failed before any CORS rule applied' },
-      reachedServer: reached,
-      preflight,
-    };
+    const f = makeFinding('network-error', { ...baseParams(ctx, target, null), error: netError }, null, stage);
+    return finish(c, 'failed-before-cors', [f], notRelevant(o, 'the request failed before any CORS rule applied'));
   }
 
   // Requests that are not CORS requests.
-  const crossOrigin = target === null || target.origin !== origin || origin === 'null';
-  const leavesOrigin = crossOrigin || o.redirects.some((r) => urlFacts(r.location, target?.href)?.origin !== origin);
-  if (o.mode === 'no-cors') {
+  if (mode === 'no-cors') {
     // Main fetch: a no-cors request may only follow redirects (Chrome: NoCorsRedirectModeNotFollow).
     if (o.error === CORS_FAILURE_ERROR && o.redirects.length > 0) {
       const r = o.redirects[0]!;
-      return {
-        verdict: 'blocked',
-        findings: [makeFinding('no-cors-redirect-mode-not-follow', { ...baseParams(ctx, target, null), status: r.statusCode, location: r.location }, '')],
-        credentials: cookie ?? { value: null, inferred: false, why: 'not relevant: a no-cors request' },
-        reachedServer: reached,
-        preflight,
-      };
+      const f = makeFinding('no-cors-redirect-mode-not-follow', { ...baseParams(ctx, target, null), status: r.statusCode, location: r.location }, '');
+      return finish(c, 'blocked', [f], notRelevant(o, 'not relevant: a no-cors request'));
     }
-    return notCors(ctx, preflight, 'not a CORS request (mode no-cors): the response is opaque to the page');
+    return notCors(ctx, c, 'not a CORS request (mode no-cors): the response is opaque to the page');
   }
-  if (o.mode === 'navigate') return notCors(ctx, preflight, 'not a CORS request (a navigation)');
+  if (mode === 'navigate') return notCors(ctx, c, 'not a CORS request (a navigation)');
   // Main fetch: data:, blob: and about: URLs are scheme fetches, never CORS.
   if (target && (target.scheme === 'data' || target.scheme === 'blob' || target.scheme === 'about')) {
-    return notCors(ctx, preflight, `not a CORS request (a ${target.scheme}: URL)`);
+    return notCors(ctx, c, `not a CORS request (a ${target.scheme}: URL)`);
   }
-  if (o.mode === 'same-origin' && crossOrigin && target !== null && !(o.error === null && o.response !== null)) {
+  if (mode === 'same-origin' && crossOrigin && target !== null && !(o.error === null && o.response !== null)) {
     // Main fetch: mode "same-origin" to another origin is a network error.
-    return {
-      verdict: 'blocked',
-      findings: [makeFinding('disallowed-by-mode', baseParams(ctx, target, null), '')],
-      credentials: cookie ?? { value: null, inferred: false, why: 'not relevant: the request was stopped before sending' },
-      reachedServer: reached,
-      preflight,
-    };
+    return finish(c, 'blocked', [makeFinding('disallowed-by-mode', baseParams(ctx, target, null), '')], notRelevant(o, 'not relevant: the request was stopped before sending'));
   }
-  if (!leavesOrigin) return notCors(ctx, preflight, 'not a CORS request: same origin');
+  if (!leavesOrigin) return notCors(ctx, c, 'not a CORS request: same origin');
 
-  // A CORS request: evaluate the rules under the credentials mode(s) the browser may have used.
+  // A CORS request: the credentials mode from every observable, then the first failure under it.
+  const d = decideCredentials(ctx);
+  const credentials: Credentials = {
+    value: d.include === null ? null : d.include ? 'include' : 'omit-or-same-origin',
+    inferred: true,
+    why: d.note.why,
+    rule: d.note.rule,
+  };
   const blockedByBrowser = o.error === CORS_FAILURE_ERROR;
   const allowedByBrowser = o.error === null && o.response !== null;
-  let credentials: Credentials;
   let errors: Finding[] = [];
   let verdict: Analysis['verdict'];
-  let include: boolean | null;
-
-  if (cookie) {
-    // The Cookie header proves credentials mode "include".
-    credentials = cookie;
-    include = true;
-    const hit = firstHit(ctx, true);
-    if (blockedByBrowser) {
-      verdict = 'blocked';
-      errors = [hit ? toFinding(hit) : makeFinding('unexplained-cors-failure', baseParams(ctx, target, true), null)];
-    } else if (allowedByBrowser) {
-      verdict = 'allowed';
-      errors = hit ? [demote(hit)] : [];
+  if (blockedByBrowser) {
+    verdict = 'blocked';
+    if (d.primary) {
+      const f = toFinding(d.primary);
+      if (d.alternative) f.values.alternativeWithCredentials = d.alternative.id;
+      errors = [f];
     } else {
-      verdict = 'unknown';
-      errors = hit && hit.stage === 'preflight' ? [toFinding(hit)] : [];
+      errors = [makeFinding('unexplained-cors-failure', baseParams(ctx, target, d.include), null)];
     }
+  } else if (allowedByBrowser) {
+    verdict = 'allowed';
+    errors = d.primary ? [demote(d.primary)] : [];
   } else {
-    // Unknown: "include" fails on everything "omit" fails on, and more.
-    const omitHit = firstHit(ctx, false);
-    if (blockedByBrowser) {
-      verdict = 'blocked';
-      if (omitHit) {
-        credentials = { value: null, inferred: true, why: 'the failure happens whatever the credentials mode' };
-        include = null;
-        const f = toFinding(omitHit);
-        // Both modes fail; if they fail on different rules, say which one Chrome reports with credentials.
-        const incHit = firstHit(ctx, true);
-        if (incHit && incHit.id !== omitHit.id) f.values.alternativeWithCredentials = incHit.id;
-        errors = [f];
-      } else {
-        const incHit = firstHit(ctx, true);
-        if (incHit) {
-          credentials = { value: 'include', inferred: true, why: whyInclude(incHit) };
-          include = true;
-          errors = [toFinding(incHit)];
-        } else {
-          credentials = { value: null, inferred: true, why: 'no credentials mode explains the failure' };
-          include = null;
-          errors = [makeFinding('unexplained-cors-failure', baseParams(ctx, target, null), null)];
-        }
-      }
-    } else if (allowedByBrowser) {
-      verdict = 'allowed';
-      if (omitHit) {
-        // Neither mode explains why the browser let it through: keep the browser's word.
-        credentials = { value: null, inferred: true, why: 'the browser allowed a response the rules reject under either credentials mode' };
-        include = null;
-        errors = [demote(omitHit)];
-      } else {
-        const incHit = firstHit(ctx, true);
-        if (incHit) {
-          const entry = catalogueEntry(incHit.id);
-          credentials = { value: 'omit-or-same-origin', inferred: true, why: `inferred: with credentials mode include Chrome would have failed it (${entry.chromeCorsError ?? entry.id}), and it did not` };
-          include = false;
-        } else {
-          credentials = { value: null, inferred: true, why: UNKNOWN_CREDENTIALS };
-          include = null;
-        }
-      }
-    } else {
-      verdict = 'unknown';
-      credentials = { value: null, inferred: true, why: 'the request has not finished' };
-      include = null;
-      errors = omitHit && omitHit.stage === 'preflight' ? [toFinding(omitHit)] : [];
-    }
+    verdict = 'unknown';
+    errors = d.primary && d.primary.stage === 'preflight' ? [toFinding(d.primary)] : [];
   }
-
-  const warnings = warningsFor(ctx, include);
-  return {
-    verdict,
-    // Errors first: `errors` holds at most one finding, an error (or a demoted one, when the browser allowed it).
-    findings: errors.length === 0 ? warnings : [...errors, ...warnings],
-    credentials,
-    reachedServer: reached,
-    preflight,
-  };
+  const warnings = warningsFor(ctx, d.include);
+  const causes = errors[0] && errors[0].severity === 'error' ? likelyCauses(ctx, errors[0], d.include) : [];
+  // Errors first: `errors` holds at most one finding, an error (or a demoted one, when the browser allowed it).
+  return finish(c, verdict, [...errors, ...causes, ...warnings], credentials);
 }
+

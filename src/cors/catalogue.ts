@@ -3,6 +3,7 @@
  * Chrome's `Network.CorsError` names to finding ids, says which headers decide each rule
  * and what can fix it locally. docs/findings.md is generated from it (`catalogueMarkdownTable`).
  */
+import { causeEntries } from './catalogue-causes';
 import { corsCheckEntries, preflightCorsCheckEntries } from './catalogue-cors-check';
 import type { CatalogueEntry, FindingParams } from './catalogue-entry';
 import { otherEntries } from './catalogue-other';
@@ -19,6 +20,7 @@ export const catalogue: readonly CatalogueEntry[] = Object.freeze([
   ...preflightEntries,
   ...otherEntries,
   ...warningEntries,
+  ...causeEntries,
 ]);
 
 const byId: ReadonlyMap<string, CatalogueEntry> = new Map(catalogue.map((e) => [e.id, e]));

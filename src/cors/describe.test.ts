@@ -26,7 +26,7 @@ describe('describeFinding', () => {
     const f = makeFinding('missing-allow-origin', { ...seen, contradicted: true, alternativeWithCredentials: 'wildcard-origin-with-credentials' }, null);
     const detail = findingProse(f).detail;
     expect(detail).toMatch(/^Chrome did not block this request/);
-    expect(detail).toContain("If the request was made with credentials: 'include', Chrome reports WildcardOriginNotAllowed first");
+    expect(detail).toContain('If this request sends credentials, Chrome reports WildcardOriginNotAllowed instead');
   });
 
   it('renders an id this version does not know by its id, with no words invented', () => {

@@ -76,7 +76,7 @@ export function describeFinding(f: Finding): FindingText {
     let detail = entry.detail(v);
     if (f.values.contradicted) detail = CONTRADICTED + detail;
     const alt = f.values.alternativeWithCredentials ? catalogueEntryOrNull(f.values.alternativeWithCredentials) : null;
-    if (alt) detail += ` (If the request was made with credentials: 'include', Chrome reports ${alt.chromeCorsError ?? alt.id} first: ${alt.title}.)`;
+    if (alt) detail += ` (Assumed: credentials not included, the default of fetch() and XMLHttpRequest; nothing Chrome showed decides it. If this request sends credentials, Chrome reports ${alt.chromeCorsError ?? alt.id} instead: ${alt.title}.)`;
     text = { title: entry.title, detail: textRuns(detail), fix: textRuns(entry.fix(v)), spec: entry.spec };
   }
   cache.set(f, text);

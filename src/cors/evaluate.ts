@@ -35,6 +35,8 @@ export interface Hit {
   stage: Stage;
   failedParameter: string | null;
   params: () => FindingParams;
+  /** For a redirect hit: the index of the redirect whose response or location failed. */
+  hop?: number;
 }
 
 /**
@@ -51,7 +53,7 @@ export function baseParams(ctx: ExchangeContext, url: UrlFacts | null, include: 
   };
 }
 
-function checkHit(ctx: ExchangeContext, f: CorsCheckFailure, url: UrlFacts | null, include: boolean, origin: string, status: number | undefined, stage: Stage): Hit {
+function checkHit(ctx: ExchangeContext, f: CorsCheckFailure, url: UrlFacts | null, include: boolean, origin: string, status: number | undefined, stage: Stage, hop?: number): Hit {
   const params = (): FindingParams => {
     const p = baseParams(ctx, url, include, origin);
     p.received = f.error === 'InvalidAllowCredentials' ? f.allowCredentials : f.allowOrigin;
@@ -59,7 +61,7 @@ function checkHit(ctx: ExchangeContext, f: CorsCheckFailure, url: UrlFacts | nul
     if (status !== undefined) p.status = status;
     return p;
   };
-  return { id: findingIdForChromeError(stage === 'preflight' ? `Preflight${f.error}` : f.error), stage, failedParameter: f.failedParameter, params };
+  return { id: findingIdForChromeError(stage === 'preflight' ? `Preflight${f.error}` : f.error), stage, failedParameter: f.failedParameter, params, ...(hop === undefined ? {} : { hop }) };
 }
 
 /**
@@ -118,12 +120,12 @@ export function firstHit(ctx: ExchangeContext, include: boolean): Hit | null {
   // HTTP fetch / HTTP-redirect fetch, for each redirect followed.
   let current = target;
   let tainted = false;
-  for (const r of o.redirects) {
+  for (const [hop, r] of o.redirects.entries()) {
     const here = tainted ? 'null' : origin;
     // HTTP fetch step 4.5: a CORS check on the redirect response when the CORS flag is set.
     if (corsFlag) {
       const f = corsCheck(r.statusCode, r.headers, here, include);
-      if (f) return checkHit(ctx, f, current, include, here, r.statusCode, 'redirect');
+      if (f) return checkHit(ctx, f, current, include, here, r.statusCode, 'redirect', hop);
     }
     const loc = urlFacts(r.location, current?.href);
     if (!loc) return null;
@@ -133,7 +135,7 @@ export function firstHit(ctx: ExchangeContext, include: boolean): Hit | null {
       const from = current;
       const params = (): FindingParams => ({ ...baseParams(ctx, from, include, here), location: r.location, status: r.statusCode });
       const id = locErr === 'CorsDisabledScheme' ? 'cors-disabled-scheme' : 'redirect-contains-credentials';
-      return { id, stage: 'redirect', failedParameter: '', params };
+      return { id, stage: 'redirect', failedParameter: '', params, hop };
     }
     // Step 13: a redirect from a cross-origin URL to another origin taints the origin.
     if (current && taintsOrigin(current.origin, loc.origin, origin)) tainted = true;

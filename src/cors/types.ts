@@ -50,6 +50,10 @@ export interface FindingValues {
   error?: string;
   /** Where the browser stopped the exchange, when a rule's wording depends on it. */
   stage?: Stage;
+  /** Which part of an almost-matching origin differs ("the port: 5173 here, 3000 allowed"). */
+  difference?: string;
+  /** The shared-cache headers seen (`Age: 120, X-Cache: HIT`). */
+  cacheHeaders?: string;
   /** Chrome upper-cases the method before comparing it with Allow-Methods, unlike the spec. */
   methodCaseDiffersFromSpec?: boolean;
   /** The rule failed by the rules, but the browser let the request through. */
@@ -78,6 +82,14 @@ export interface Finding {
 export interface Credentials {
   value: 'include' | 'omit-or-same-origin' | null;
   inferred: boolean;
+  why: string;
+  /** The inference rule that decided it (`src/cors/inference-rules.ts`, `docs/inference.md`). */
+  rule?: string;
+}
+
+/** Which inference rule decided a field the browser does not report, and why, in a few words. */
+export interface Inferred {
+  rule: string;
   why: string;
 }
 
@@ -122,4 +134,8 @@ export interface Analysis {
   credentials: Credentials;
   reachedServer: boolean;
   preflight: { required: boolean; reasons: string[] };
+  /** The request's mode: Sec-Fetch-Mode when sent, else inferred; null when nothing decides it. */
+  mode: RequestMode | null;
+  /** The rule that decided each inferred field besides the credentials mode. */
+  inferred: { mode: Inferred; reachedServer: Inferred };
 }

@@ -19,9 +19,10 @@ function preflightText(ex: Exchange, now: number): string {
 
 function credentialsText(ex: Exchange): string {
   const c = ex.credentials;
-  // "Inferred" qualifies a value once; the reason may start with the same word.
+  // "Inferred" qualifies a value; an unknown value just says why it is unknown.
+  // Undecided: the findings assume fetch()'s default, and the value says so (docs/inference.md).
+  const value = c.value === null ? (c.rule === 'credentials-undecided' ? 'not included (assumed)' : 'unknown') : `${c.value}${c.inferred ? ' (inferred)' : ''}`;
   const why = c.why.replace(/^inferred:\s*/i, '');
-  const value = c.value === null ? 'unknown' : `${c.value}${c.inferred ? ' (inferred)' : ''}`;
   return `${value}${why ? `: ${why}` : ''}`;
 }
 

@@ -51,10 +51,11 @@ export function visibleControls(text: string, keepLines = false): string {
 
 /** "include (inferred: the Cookie header was sent)". */
 export function credentialsText(c: Credentials): string {
-  const value = c.value ?? 'unknown';
+  // Undecided: the findings assume fetch()'s default, and the value says so (docs/inference.md).
+  const value = c.value ?? (c.rule === 'credentials-undecided' ? 'not included (assumed)' : 'unknown');
   if (!c.why) return c.inferred ? `${value} (inferred)` : value;
   // The engine may already have worded its reason as an inference ("inferred: only ... explains ...").
-  const prefix = c.inferred && !/^inferred\b/i.test(c.why) ? 'inferred: ' : '';
+  const prefix = c.inferred && c.value !== null && !/^inferred\b/i.test(c.why) ? 'inferred: ' : '';
   return `${value} (${prefix}${c.why})`;
 }
 

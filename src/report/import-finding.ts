@@ -39,7 +39,7 @@ function values(r: Readers, v: unknown, path: string): FindingValues {
   for (const k of ['received', 'allowCredentials', 'allowMethods', 'allowHeaders'] as const) {
     if (o[k] !== undefined) out[k] = r.strOrNull(o[k], `${path}.${k}`);
   }
-  for (const k of ['header', 'location', 'error'] as const) if (o[k] !== undefined) out[k] = r.str(o[k], `${path}.${k}`);
+  for (const k of ['header', 'location', 'error', 'difference', 'cacheHeaders'] as const) if (o[k] !== undefined) out[k] = r.str(o[k], `${path}.${k}`);
   if (o.requestedHeaders !== undefined) out.requestedHeaders = r.arr(o.requestedHeaders, `${path}.requestedHeaders`).map((h, i) => r.str(h, `${path}.requestedHeaders[${i}]`));
   if (o.status !== undefined) {
     const n = r.int(o.status, `${path}.status`);

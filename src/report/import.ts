@@ -1,4 +1,4 @@
-import type { Credentials, HeaderList, Message, Redirect } from '../cors/types';
+import type { Credentials, HeaderList, Inferred, Message, Redirect } from '../cors/types';
 import type { Exchange } from '../traffic/exchange';
 import { findingV1, findingV2, upgradeV1Findings, type Readers } from './import-finding';
 import { REPORT_SCHEMA, REPORT_VERSION, type SessionReport } from './schema';
@@ -163,11 +163,25 @@ function redirect(v: unknown, path: string): Redirect {
 
 function credentials(v: unknown, path: string): Credentials {
   const o = obj(v, path);
-  return {
+  const c: Credentials = {
     value: oneOfOrNull(o.value, CREDENTIALS, `${path}.value`),
     inferred: bool(o.inferred, `${path}.inferred`),
     why: str(o.why, `${path}.why`),
   };
+  if (o.rule !== undefined) c.rule = str(o.rule, `${path}.rule`);
+  return c;
+}
+
+function inferredNote(v: unknown, path: string): Inferred {
+  const o = obj(v, path);
+  return { rule: str(o.rule, `${path}.rule`), why: str(o.why, `${path}.why`) };
+}
+
+function inferred(v: unknown, path: string): NonNullable<Exchange['inferred']> {
+  const o = obj(v, path);
+  const out: NonNullable<Exchange['inferred']> = { mode: inferredNote(o.mode, `${path}.mode`), reachedServer: inferredNote(o.reachedServer, `${path}.reachedServer`) };
+  if (o.preflight !== undefined) out.preflight = inferredNote(o.preflight, `${path}.preflight`);
+  return out;
 }
 
 function preflight(v: unknown, path: string): Exchange['preflight'] {
@@ -213,6 +227,7 @@ function parseExchange(v: unknown, path = 'exchange', version: number = REPORT_V
     findings: [],
   };
   if (o.finalResponse !== undefined) ex.finalResponse = message(o.finalResponse, `${path}.finalResponse`);
+  if (o.inferred !== undefined) ex.inferred = inferred(o.inferred, `${path}.inferred`);
   const findings = arr(o.findings, `${path}.findings`);
   if (version === 1) ex.findings = upgradeV1Findings(ex, findings.map((f, i) => findingV1(READERS, f, `${path}.findings[${i}]`)));
   else ex.findings = findings.map((f, i) => findingV2(READERS, f, `${path}.findings[${i}]`));

@@ -1,5 +1,5 @@
 import { analyzeExchange } from '../cors/analyze';
-import type { Message, Observation, RequestMode } from '../cors/types';
+import type { Inferred, Message, Observation, RequestMode } from '../cors/types';
 import type { Exchange } from './exchange';
 import { headerValue } from './headers';
 import type { ExchangeRecord } from './session';
@@ -50,7 +50,7 @@ export function buildExchange(rec: ExchangeRecord): Exchange {
     initiatorOrigin: rec.initiatorOrigin,
     resourceType: rec.resourceType,
     redirects: rec.redirects,
-    mode: obs.mode,
+    mode: analysis.mode,
     credentials: analysis.credentials,
     preflight: preflightShown
       ? {
@@ -72,7 +72,16 @@ export function buildExchange(rec: ExchangeRecord): Exchange {
     reachedServer: analysis.reachedServer,
     verdict: analysis.verdict,
     findings: analysis.findings,
+    inferred: { ...analysis.inferred, ...(preflightShown ? { preflight: preflightNote(p !== null, rec.preflightObserved, analysis.preflight.required) } : {}) },
   };
+}
+
+/** The rule behind `preflight.observed` (`src/cors/inference-rules.ts`). */
+function preflightNote(sent: boolean, observed: ExchangeRecord['preflightObserved'], required: boolean): Inferred {
+  if (sent) return { rule: 'preflight-sent', why: 'an OPTIONS request for this URL and method was paired with it' };
+  if (observed === 'cached') return { rule: 'preflight-cached', why: 'an unexpired earlier answer for this origin and URL covers its method and headers' };
+  if (required) return { rule: 'preflight-missing', why: 'none was seen, and no earlier answer seen covers it' };
+  return { rule: 'preflight-not-required', why: 'its method and headers are CORS-safelisted' };
 }
 
 function originHeader(preflightRequest: Message | null): Message['headers'] {

@@ -1,4 +1,4 @@
-import type { Credentials, Finding, Message, PreflightObserved, Redirect, RequestMode, Verdict } from '../cors/types';
+import type { Credentials, Finding, Inferred, Message, PreflightObserved, Redirect, RequestMode, Verdict } from '../cors/types';
 
 /** One cross-origin exchange, exactly as the session report (schema version 2) carries it. */
 export interface Exchange {
@@ -32,4 +32,6 @@ export interface Exchange {
   reachedServer: boolean;
   verdict: Verdict;
   findings: Finding[];
+  /** Which inference rule decided each field the browser does not report (besides `credentials.rule`). */
+  inferred?: { mode: Inferred; reachedServer: Inferred; preflight?: Inferred };
 }

@@ -34,7 +34,7 @@ beforeAll(async () => {
   await page.goto(`${lab.originA}/`);
   tabId = await l.tabIdOf(lab.originA);
   // DevTools opened on the tab (as a user would) and its devtools page asked the worker to record it.
-  await waitFor(async () => (await l.request('cors-lens/status', {})).tabs.includes(tabId), 'capture of the lab tab');
+  await waitFor(async () => (await l.request('cors-lens/status', {})).tabs.includes(tabId), 'capture of the lab tab', 90_000);
   const { verdicts } = await recordChromeVerdicts(page);
   await page.evaluate(() => (window as unknown as { corsLab: { runAll(): Promise<unknown> } }).corsLab.runAll());
   await new Promise((r) => setTimeout(r, 400));
@@ -165,7 +165,7 @@ describe('session life cycle', () => {
     const p = await l.context.newPage();
     await p.goto(`${lab.originA}/?life`);
     const id = await l.tabIdOf(`${lab.originA}/?life`);
-    await waitFor(async () => (await l.request('cors-lens/status', {})).tabs.includes(id), 'capture of the second tab');
+    await waitFor(async () => (await l.request('cors-lens/status', {})).tabs.includes(id), 'capture of the second tab', 90_000);
     const run = () => p.evaluate((n) => (window as unknown as { corsLab: { run(id: string, o: object): Promise<unknown> } }).corsLab.run('seed-gin-simple-get', { nonce: n }), String(Math.random()));
     const count = async () => (await exportReport(l, id)).exchanges.length;
     await run();
