@@ -43,13 +43,13 @@ function make(stage: Stage, base: Omit<CatalogueEntry, 'id' | 'stage' | 'chromeC
     // Header names keep their capitals ("Access-Control-…"); only a plain first word is lowered.
     title: pre ? `Preflight: ${/^[A-Z][a-z]+-/.test(base.title) ? base.title : base.title.charAt(0).toLowerCase() + base.title.slice(1)}` : base.title,
     reachable: true,
-    // The CORS check reads Origin against Allow-Origin, and Allow-Credentials when credentials are included.
-    decisive: {
-      request: ['origin'],
-      response: base.id === 'invalid-allow-credentials' || base.id === 'wildcard-origin-with-credentials'
-        ? ['access-control-allow-origin', 'access-control-allow-credentials']
-        : ['access-control-allow-origin'],
-    },
+    // The row at fault: Allow-Origin (compared with Origin where a value was there to compare),
+    // or Allow-Credentials. An absent header's Origin is context, not the fault.
+    decisive: base.id === 'invalid-allow-credentials'
+      ? { request: [], response: ['access-control-allow-credentials'] }
+      : base.id === 'missing-allow-origin' || base.id === 'wildcard-origin-with-credentials'
+        ? { request: [], response: ['access-control-allow-origin'] }
+        : { request: ['origin'], response: ['access-control-allow-origin'] },
     remedy: 'headers',
     detail: base.detail,
     fix: base.fix,

@@ -14,7 +14,7 @@ export const warningEntries: readonly CatalogueEntry[] = [
     spec: `${SPEC}#cors-protocol-and-http-caches`,
     title: 'Access-Control-Allow-Origin names the origin but Vary lacks Origin',
     reachable: true,
-    decisive: { request: ['origin'], response: ['access-control-allow-origin', 'vary'] },
+    decisive: { request: [], response: ['access-control-allow-origin', 'vary'] },
     remedy: 'headers',
     detail: (p) => withNote(`The response to ${p.method} ${p.path} has \`Access-Control-Allow-Origin: ${p.origin}\` and ${quoteHeader('Vary', p.received)}. If the server picks this value from the request's Origin, a cache (the browser's or a CDN's) can hand this answer to a page from another origin, which then fails.`, p),
     fix: (p) => `Add \`Vary: Origin\` to the response of ${p.method} ${p.path}.`,

@@ -1,63 +1,23 @@
 import type { Exchange } from '../traffic/exchange';
+import { catalogueEntryOrNull } from '../cors/catalogue';
 import type { Finding, HeaderList } from '../cors/types';
 
 /**
- * Which header rows decided a finding, per catalogue entry: the response header the rule reads
- * (shown as a `(missing)` row when absent) and the request header it answers. Taken from the
- * finding's id and failedParameter, never from its prose: a word in an explanation is not evidence.
+ * Which header rows decided a finding: its catalogue entry's decisive headers (a response header
+ * the rule reads is shown as a `(missing)` row when absent). Taken from the finding's id, never
+ * from its prose: a word in an explanation is not evidence.
  */
 interface Evidence {
   /** Response headers the rule reads. */
-  response: string[];
+  response: readonly string[];
   /** Request headers (of the same stage's request) the rule compares them with. */
-  request: string[];
+  request: readonly string[];
 }
 
-const ALLOW_ORIGIN: Evidence = { response: ['access-control-allow-origin'], request: ['origin'] };
-
-/** Keyed by catalogue id; the CORS-check entries also run on the preflight, as `preflight-<id>`. */
-const EVIDENCE: Record<string, Evidence> = {
-  // Absent, so the Origin it should have named is context, not the fault.
-  'missing-allow-origin': { response: ['access-control-allow-origin'], request: [] },
-  'wildcard-origin-with-credentials': { response: ['access-control-allow-origin'], request: [] },
-  'multiple-allow-origin-values': ALLOW_ORIGIN,
-  'invalid-allow-origin-value': ALLOW_ORIGIN,
-  'allow-origin-mismatch': ALLOW_ORIGIN,
-  'invalid-allow-credentials': { response: ['access-control-allow-credentials'], request: [] },
-  // The status decides: it is in the headline and the response's heading, no header row is at fault.
-  'preflight-invalid-status': { response: [], request: [] },
-  'preflight-redirect': { response: ['location'], request: [] },
-  'invalid-allow-methods': { response: ['access-control-allow-methods'], request: ['access-control-request-method'] },
-  'method-not-allowed-by-preflight': { response: ['access-control-allow-methods'], request: ['access-control-request-method'] },
-  'invalid-allow-headers': { response: ['access-control-allow-headers'], request: ['access-control-request-headers'] },
-  'header-not-allowed-by-preflight': { response: ['access-control-allow-headers'], request: ['access-control-request-headers'] },
-  'authorization-not-covered-by-wildcard': { response: ['access-control-allow-headers'], request: ['access-control-request-headers'] },
-  'preflight-missing-allow-external': { response: ['access-control-allow-private-network'], request: ['access-control-request-private-network'] },
-  'preflight-invalid-allow-external': { response: ['access-control-allow-private-network'], request: ['access-control-request-private-network'] },
-  'redirect-contains-credentials': { response: ['location'], request: [] },
-  'allow-origin-without-vary': { response: ['access-control-allow-origin', 'vary'], request: [] },
-  'max-age-above-chrome-cap': { response: ['access-control-max-age'], request: [] },
-  'max-age-unparsable': { response: ['access-control-max-age'], request: [] },
-  'wildcard-relied-on-for-authorization': { response: ['access-control-allow-headers'], request: ['access-control-request-headers'] },
-  'reflected-origin-with-credentials': { response: ['access-control-allow-origin', 'access-control-allow-credentials'], request: ['origin'] },
-  'null-origin-allowed': { response: ['access-control-allow-origin'], request: ['origin'] },
-};
-
-/** Entries no header row decides (mode, scheme, network, local network access): nothing to highlight. */
-export const NO_HEADER_EVIDENCE = [
-  'disallowed-by-mode', 'invalid-response', 'cors-disabled-scheme', 'no-cors-redirect-mode-not-follow', 'insecure-local-network',
-  'invalid-local-network-access', 'local-network-access-permission-denied', 'network-error', 'unexplained-cors-failure',
-];
-
-/** The catalogue ids this table knows (a test checks it covers the whole catalogue). */
-export function knownEvidenceIds(): string[] {
-  return [...Object.keys(EVIDENCE), ...NO_HEADER_EVIDENCE];
-}
-
+/** The catalogue entry's decisive headers; for an id this version does not know, the header Chrome named. */
 export function evidenceOf(f: Finding): Evidence {
-  const known = EVIDENCE[f.id] ?? EVIDENCE[f.id.replace(/^preflight-/, '')];
+  const known = catalogueEntryOrNull(f.id)?.decisive;
   if (known) return known;
-  // An entry this table does not know: the request header Chrome named as failedParameter, if any.
   const param = f.failedParameter?.toLowerCase().trim();
   return { response: [], request: param && /^[a-z0-9-]+$/.test(param) ? [param] : [] };
 }
