@@ -10,6 +10,7 @@ import { Findings } from './Findings';
 import { Facts } from './Facts';
 import { MessageView } from './MessageView';
 import { TryFix } from './TryFix';
+import { Picture } from './Picture';
 
 interface Props {
   ex: Exchange;
@@ -66,6 +67,7 @@ export function Detail({ ex, onClose, now = Date.now, tabId }: Props) {
         </div>
       </header>
       <div class="detail-body">
+        <Picture ex={ex} now={now()} />
         <Findings findings={ex.findings} />
         {tabId !== undefined && <TryFix ex={ex} tabId={tabId} now={now} />}
         <Facts ex={ex} now={now()} />
