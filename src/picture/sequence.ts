@@ -100,11 +100,11 @@ function statusOf(m: Message): string {
   return m.statusCode === undefined ? '(no status)' : String(m.statusCode);
 }
 
-/** The path when the URL is on `origin`, else the whole URL (a redirect to another origin). */
+/** The path when the URL is on `origin`, else the whole URL (a redirect to another origin, or with user:pass@ in it). */
 function target(url: string, origin: string): string {
   try {
     const u = new URL(url);
-    return u.origin === origin ? `${u.pathname}${u.search}` : url;
+    return u.origin === origin && u.username === '' && u.password === '' ? `${u.pathname}${u.search}` : url;
   } catch {
     return url;
   }
