@@ -13,8 +13,13 @@ const SMALL = 11;
 /** Width of one monospace cell: 0.6 em in the usual monospace fonts; a little spare for the wider ones. */
 const CELL = 0.62 * FONT;
 const CELL_SMALL = 0.62 * SMALL;
-const LANE_X: Record<Lane, number> = { page: 130, browser: 480, server: 830 };
-const HEAD_W = 230;
+/**
+ * The browser sits left of centre: most of what matters (the preflight, the request, the answers
+ * and their headers) travels between the browser and the server, so that span gets the room.
+ */
+const LANE_X: Record<Lane, number> = { page: 95, browser: 345, server: 865 };
+const HEAD_W = 180;
+const MARGIN = 8;
 const HEAD_H = 38;
 const TOP = 8;
 const NOTE_MAX_W = 760;
@@ -67,14 +72,17 @@ export function layoutOf(seq: Sequence): Layout {
       });
       y = ay + 12 + step.lines.length * 14;
     } else {
-      const x = LANE_X[step.at];
+      let x = LANE_X[step.at];
       const room = NOTE_MAX_W - 20;
       const title = label(step.label, fits(room, CELL));
       const lines = step.lines.map((l) => label(l, fits(room, CELL_SMALL)));
       const textW = Math.max(widthOf(title) * CELL, ...lines.map((l) => widthOf(l) * CELL_SMALL));
       const w = Math.min(NOTE_MAX_W, Math.max(220, Math.ceil(textW) + 24));
       const h = 24 + lines.length * 14;
-      shapes.push({ s: 'rect', x: x - w / 2, y: y + 2, w, h, cls: `pic-note${t}` });
+      // Centred on the browser's lifeline when there is room, else moved right to stay inside the picture.
+      const left = Math.min(Math.max(MARGIN + 14, x - w / 2), WIDTH - MARGIN - w);
+      x = left + w / 2;
+      shapes.push({ s: 'rect', x: left, y: y + 2, w, h, cls: `pic-note${t}` });
       shapes.push({ s: 'text', x, y: y + 18, text: title, cls: `pic-label${t}`, anchor: 'middle' });
       lines.forEach((l, j) => shapes.push({ s: 'text', x, y: y + 33 + j * 14, text: l, cls: 'pic-small', anchor: 'middle' }));
       y += h + 10;

@@ -77,7 +77,7 @@ describe('pictureSvg', () => {
     expect(texts.some((t) => t.includes('<U+202E>'))).toBe(true);
     const acao = texts.find((t) => t.startsWith('access-control-allow-origin: https://aaaa'))!;
     expect(acao.endsWith('…')).toBe(true);
-    expect(acao.length).toBeLessThan(60);
+    expect(acao.length).toBeLessThan(80);
     expect(html.length).toBeLessThan(12_000); // the 10 kB value is not carried along
   });
 
