@@ -72,7 +72,7 @@ describe('sequenceOf on every lab scenario', () => {
           if (ex.response) {
             expect(requestArrows.length).toBe(1 + ex.redirects.length);
             expect(neverSent).toEqual([]);
-            expect(last.lines).toEqual([`the ${ex.response.statusCode} answer is withheld from the page`]);
+            expect(last.lines).toEqual([`the ${ex.response.statusCode} answer is withheld`]);
           } else {
             // A redirect the browser would not follow: the next request never went out.
             expect(ex.redirects.length).toBeGreaterThan(0);

@@ -143,7 +143,7 @@ const note = (kind: StepKind, label: string, lines: string[], tone: Tone): Note 
 
 /** The page is told only "network error": Chrome's own error string says which. */
 function pageError(ex: Exchange, withheld: Message | null): Arrow {
-  const lines = withheld ? [`the ${statusOf(withheld)} answer is withheld from the page`] : [];
+  const lines = withheld ? [`the ${statusOf(withheld)} answer is withheld`] : [];
   return arrow('result', 'browser', 'page', `network error${ex.error ? ` (${ex.error})` : ''}`, lines, 'blocked');
 }
 
@@ -198,17 +198,16 @@ export function sequenceOf(ex: Exchange, opts: SequenceOptions = {}): Sequence {
   if (ex.credentials.value === 'include') requestLines.push('with credentials');
   steps.push(arrow('request', 'browser', 'server', `${ex.method} ${path}`, requestLines));
 
-  ex.redirects.forEach((r, i) => {
-    steps.push(arrow('redirect', 'server', 'browser', `${r.statusCode} → ${target(r.location, server)}`, answerLines(r), 'plain'));
-    const last = i === ex.redirects.length - 1;
-    if (last && !ex.response && stopped) {
+  for (const [i, r] of ex.redirects.entries()) {
+    const to = target(r.location, server);
+    steps.push(arrow('redirect', 'server', 'browser', `${r.statusCode} → ${to}`, answerLines(r), 'plain'));
+    if (i === ex.redirects.length - 1 && !ex.response && stopped) {
       // The browser refused to follow this redirect: the next request never went out.
-      steps.push(stopNote(reason, 'the redirect was refused', ex.error), neverSent(target(r.location, server)), pageError(ex, null));
-      return;
+      steps.push(stopNote(reason, 'the redirect was refused', ex.error), neverSent(to), pageError(ex, null));
+      return { page: ex.initiatorOrigin, server, steps };
     }
-    steps.push(arrow('request', 'browser', 'server', `${ex.method} ${target(r.location, server)}`, ['(redirect followed)']));
-  });
-  if (ex.redirects.length > 0 && !ex.response && stopped) return { page: ex.initiatorOrigin, server, steps };
+    steps.push(arrow('request', 'browser', 'server', `${ex.method} ${to}`, ['(redirect followed)']));
+  }
 
   const res = ex.response;
   if (res) {

@@ -34,11 +34,13 @@ function shapeSvg(sh: Shape): string {
 /**
  * Colours follow the page: ink is `currentColor`, the tones are variables a host page may set
  * (the panel sets them per theme). The picture scales to its container (viewBox, width 100%),
- * so it fits 1000 px, or less, without scrolling.
+ * so it fits 1000 px without scrolling; below 760 px (DevTools docked to the side) it stops
+ * shrinking, where its text would be too small to read, and scrolls sideways in its own box.
  */
 export const PICTURE_CSS = `
 .cl-pic { --pic-muted: #6a737d; --pic-ok: #137333; --pic-blocked: #c5221f; --pic-cache: #0b57d0; --pic-override: #8430ce; --pic-fill: rgba(127,127,127,.07); margin: 0 0 8px; max-width: 1000px; }
-.cl-pic svg { display: block; width: 100%; height: auto; font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, "DejaVu Sans Mono", monospace; font-size: 12px; }
+.cl-pic { overflow-x: auto; }
+.cl-pic svg { display: block; width: 100%; min-width: 760px; height: auto; font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, "DejaVu Sans Mono", monospace; font-size: 12px; }
 .cl-pic text { fill: currentColor; text-anchor: middle; }
 .cl-pic .pic-title { font-weight: 600; font-family: system-ui, sans-serif; }
 .cl-pic .pic-small { font-size: 11px; fill: var(--pic-muted); }
