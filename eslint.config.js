@@ -28,7 +28,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  { files: ['src/cors/**/*.ts', 'src/fix/**/*.ts', 'src/traffic/**/*.ts', 'src/report/**/*.ts'], ignores: ['**/*.test.ts'], rules: impureRestriction },
+  { files: ['src/cors/**/*.ts', 'src/fix/**/*.ts', 'src/traffic/**/*.ts', 'src/report/**/*.ts', 'src/picture/**/*.ts'], ignores: ['**/*.test.ts'], rules: impureRestriction },
   {
     // cors/ is the innermost layer: it may import nothing outside itself.
     files: ['src/cors/**/*.ts'],

@@ -12,6 +12,7 @@ import { Findings } from './Findings';
 import { Facts } from './Facts';
 import { MessageView } from './MessageView';
 import { TryFix } from './TryFix';
+import { Picture } from './Picture';
 
 interface Props {
   ex: Exchange;
@@ -59,7 +60,7 @@ export function Detail({ ex, onClose, now = Date.now, tabId }: Props) {
         </div>
       </header>
       <div class="detail-body">
-        {/* The exchange's sequence diagram is mounted here, above the answer. */}
+        <Picture ex={ex} now={now()} />
         <Answer answer={answer} />
         <Facts ex={ex} now={now()} />
         <div class="sides">

@@ -26,8 +26,10 @@ function tags(html: string): Array<{ name: string; attrs: string[]; raw: string 
   return out;
 }
 
-const ALLOWED_TAGS = new Set(['!doctype', 'html', 'head', 'meta', 'title', 'style', 'body', 'header', 'footer', 'section', 'article', 'details', 'summary', 'div', 'span', 'h1', 'h2', 'h3', 'h4', 'dl', 'dt', 'dd', 'p', 'ul', 'li', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'code', 'strong', 'a', 'br']);
-const ALLOWED_ATTRS = new Set(['lang', 'charset', 'http-equiv', 'content', 'name', 'class', 'scope', 'href', 'rel', 'id']);
+const ALLOWED_TAGS = new Set(['!doctype', 'html', 'head', 'meta', 'title', 'style', 'body', 'header', 'footer', 'section', 'article', 'details', 'summary', 'div', 'span', 'h1', 'h2', 'h3', 'h4', 'dl', 'dt', 'dd', 'p', 'ul', 'li', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'code', 'strong', 'a', 'br',
+  // The sequence picture (src/picture): inline SVG shapes and its text version.
+  'figure', 'pre', 'svg', 'rect', 'line', 'path', 'text']);
+const ALLOWED_ATTRS = new Set(['lang', 'charset', 'http-equiv', 'content', 'name', 'class', 'scope', 'href', 'rel', 'id', 'xmlns', 'viewbox', 'role', 'x', 'y', 'width', 'height', 'rx', 'd']);
 
 describe('renderHtml', () => {
   const html = render(realisticExchanges);
@@ -77,7 +79,7 @@ describe('renderHtml', () => {
     expect(first).toContain('allow'); // preflight response headers
     expect(blocked[0]!.querySelector('a')!.getAttribute('href')).toBe('https://fetch.spec.whatwg.org/#concept-cors-check');
     expect(doc.querySelectorAll('#other details.exchange').length).toBe(5);
-    expect(doc.querySelectorAll('#blocked details').length).toBe(0);
+    expect(doc.querySelectorAll('#blocked details.exchange').length).toBe(0);
     // The overridden response is shown as well as the one received.
     expect(blocked[2]!.textContent).toContain('Response after local override');
     // Redacted values, not secrets.
@@ -110,7 +112,14 @@ describe('renderHtml with hostile values', () => {
   });
 
   it('leaves no script, no event handler and no non-http link in the parsed page', () => {
-    expect(doc.querySelectorAll('script, img, svg').length).toBe(0);
+    expect(doc.querySelectorAll('script, img').length).toBe(0);
+    // The only SVG is the sequence picture, one per exchange, made of shapes and text only.
+    const svgs = Array.from(doc.querySelectorAll('svg'));
+    expect(svgs.length).toBe(1 + realisticExchanges.length);
+    for (const svg of svgs) {
+      expect(svg.getAttribute('class')).toBe('pic-svg');
+      for (const el of svg.querySelectorAll('*')) expect(['title', 'rect', 'line', 'path', 'text']).toContain(el.tagName.toLowerCase());
+    }
     for (const el of doc.querySelectorAll('*')) {
       for (const attr of Array.from(el.attributes)) expect(attr.name.startsWith('on'), `${el.tagName} ${attr.name}`).toBe(false);
     }

@@ -4,6 +4,7 @@ import type { Exchange } from '../traffic/exchange';
 import { credentialsText, hasPreflightMessages, httpUrl, isoTime, partition, reasonOf, statusText, verdictLabel, visibleControls } from './format';
 import type { SessionReport } from './schema';
 import { originOf, summarize, VERDICT_ORDER, type ReportSummary } from './summary';
+import { pictureHtml, PICTURE_CSS } from '../picture';
 
 /**
  * The session report as ONE self-contained HTML file, to attach to a bug or print.
@@ -135,7 +136,7 @@ function findingBlock(f: Finding): string {
 }
 
 function exchangeBody(ex: Exchange): string {
-  const out: string[] = [];
+  const out: string[] = [pictureHtml(ex)];
   out.push('<dl class="meta">');
   const meta: Array<[string, string]> = [
     ['Started', isoTime(ex.startedAt)],
@@ -213,7 +214,7 @@ export function renderHtml(report: SessionReport): string {
     '<meta name="referrer" content="no-referrer">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>CORS Lens session: ${val(originOf(report.tab.url))} at ${val(report.exportedAt)}</title>`,
-    `<style>${CSS}</style></head><body>`,
+    `<style>${CSS}${PICTURE_CSS}</style></head><body>`,
     '<header><h1>CORS Lens session report</h1><dl class="meta">',
     `<dt>Tab</dt><dd class="mono">${val(report.tab.url)}</dd>`,
     `<dt>Exported</dt><dd>${val(report.exportedAt)}</dd>`,

@@ -118,7 +118,8 @@ describe('exchangeMarkdown', () => {
     expect(md).toContain('**Error: Preflight: no Access-Control-Allow-Origin header**');
     expect(md).toContain('Chrome: `PreflightMissingAllowOriginHeader`');
     const { blocks } = outsideFences(md);
-    expect(blocks[0]).toEqual([
+    expect(blocks[0]![0]).toBe('sequenceDiagram'); // the picture (src/picture) comes first
+    expect(blocks[1]).toEqual([
       '> OPTIONS https://api.example/items/1',
       '> origin: https://app.example',
       '> access-control-request-method: PUT',
@@ -127,8 +128,8 @@ describe('exchangeMarkdown', () => {
       '< 204',
       '< allow: GET, PUT',
     ]);
-    expect(blocks[1]![0]).toBe('> PUT https://api.example/items/1');
-    expect(blocks[1]).toContain('< (no response)');
+    expect(blocks[2]![0]).toBe('> PUT https://api.example/items/1');
+    expect(blocks[2]).toContain('< (no response)');
   });
 
   it('says a preflight came from the cache, with its expiry', () => {

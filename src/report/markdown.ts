@@ -5,6 +5,7 @@ import { credentialsText, hasPreflightMessages, httpUrl, isoTime, partition, sta
 import { esc } from './html';
 import type { SessionReport } from './schema';
 import { originOf, summarize, VERDICT_ORDER } from './summary';
+import { pictureMarkdown } from '../picture';
 
 /**
  * The session report (or one exchange) as GitHub-flavoured Markdown for an issue tracker.
@@ -107,6 +108,7 @@ export function exchangeMarkdown(ex: Exchange, headingLevel = 3): string {
   const h = '#'.repeat(Math.min(6, Math.max(1, headingLevel)));
   const out: string[] = [];
   out.push(`${h} ${mdText(verdictLabel(ex.verdict), 'space')}: ${mdCode(ex.method)} ${mdCode(ex.url)}`, '');
+  out.push(pictureMarkdown(ex), '');
   const rows: string[][] = [
     ['Initiator', ex.initiatorOrigin === null ? 'unknown' : code(ex.initiatorOrigin)],
     ['Target origin', code(originOf(ex.url))],
