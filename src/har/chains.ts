@@ -63,7 +63,7 @@ export function redirectChains(ordered: readonly HarEntry[]): HarEntry[][] {
       const target = resolve(hop.redirectURL, hop.url);
       if (target === null) break;
       const method = methodAfter(hop.status, hop.method);
-      const next = (byUrl.get(target) ?? []).find((j) => j > at && !used.has(j) && ordered[j]!.method === method);
+      const next = (byUrl.get(target) ?? []).find((j) => j > at && !used.has(j) && ordered[j]!.method === method && ordered[j]!.requestId === hop.requestId);
       if (next === undefined) break;
       used.add(next);
       hop = ordered[next]!;
@@ -130,6 +130,8 @@ export function takePreflight(
     if (headerValue(p.requestHeaders, 'access-control-request-method') !== hop.method) continue;
     const po = headerValue(p.requestHeaders, 'origin');
     if (origin !== null && po !== null && po !== origin && po !== 'null') continue;
+    // Where both ids are known (the DevTools Protocol), the link is exact.
+    if (p.initiatorRequestId !== null && hop.requestId !== undefined && p.initiatorRequestId !== hop.requestId) continue;
     if (p.initiatorRequestId !== null) {
       const owner = boundTo.get(p.initiatorRequestId);
       if (owner !== undefined && owner !== chainId) continue;

@@ -1,4 +1,6 @@
-import { CORS_FAILURE_ERROR } from '../cors/analyze';
+import { isLocalAddressHost } from '../cors/address-space';
+import { CORS_FAILURE_ERROR, LOCAL_NETWORK_ERROR } from '../cors/analyze';
+import { preflightReasons } from '../cors/preflight-required';
 import type { HeaderList } from '../cors/types';
 import { buildExchange } from '../traffic/build-exchange';
 import type { CaptureEvent } from '../traffic/events';
@@ -128,7 +130,7 @@ export function convertHar(har: HarFile): HarConversion {
       const sent = !(hop.provisional && hop.status === null);
       if (sent) feed({ ...base(hop, requestId, initiator), kind: 'send', headers: hop.requestHeaders });
       if (hop.status !== null) feed({ ...base(hop, requestId, initiator), kind: 'headers', statusCode: hop.status, headers: responseHeaders(hop) });
-      if (last && hop.error !== null) feed({ ...base(hop, requestId, initiator), kind: 'error', error: hop.error });
+      if (last && hop.error !== null) feed({ ...base(hop, requestId, initiator), kind: 'error', error: source === 'chrome' ? chromeError(hop, chain.length) : hop.error });
       else if (last && !har.failuresRecorded && hop.status === null) {
         // Firefox writes a request that failed (CORS or network) as status 0 and no error: it failed, why is not recorded.
         feed({ ...base(hop, requestId, initiator), kind: 'error', error: CORS_FAILURE_ERROR });
@@ -163,6 +165,24 @@ export function convertHar(har: HarFile): HarConversion {
     notes: fileNotes(har, source, { unmatchedPreflights: allPreflights.length - matched.size, preflights: allPreflights.length, exchanges }),
     confidence,
   };
+}
+
+/**
+ * Chrome writes net::ERR_FAILED where webRequest and the DevTools Protocol say more. A request
+ * that needed no preflight, was never sent (provisional headers, no response, no redirect) and
+ * went to a local address can only have been refused by Local Network Access: a CORS check needs
+ * a response to fail on.
+ */
+function chromeError(hop: HarEntry, hops: number): string {
+  if (hop.error !== CORS_FAILURE_ERROR || !hop.provisional || hop.status !== null || hops > 1) return hop.error ?? CORS_FAILURE_ERROR;
+  if (preflightReasons(hop.method, hop.requestHeaders).length > 0) return hop.error;
+  let host: string;
+  try {
+    host = new URL(hop.url).hostname;
+  } catch {
+    return hop.error;
+  }
+  return isLocalAddressHost(host) ? LOCAL_NETWORK_ERROR : hop.error;
 }
 
 /** Whether the HAR holds any Cookie header: a sanitized export, or a recorder that drops them, holds none. */

@@ -42,6 +42,8 @@ export interface HarEntry {
   /** Chrome's and Playwright's `_resourceType` (fetch, xhr, document, preflight...). */
   resourceType: string | null;
   pageref: string | null;
+  /** The browser's own id for the request, when the recorder knows it (the DevTools Protocol does; a HAR does not). */
+  requestId?: string;
 }
 
 export interface HarFile {
@@ -164,6 +166,31 @@ function entryOf(e: unknown, index: number, limits: ReadLimits, notes: string[])
   };
 }
 
+const UTF8 = new TextDecoder('utf-8');
+
+/**
+ * DevTools writes each header byte as one character (latin1); webRequest, the engine's usual
+ * input, and Chrome's `failedParameter` decode the bytes as UTF-8 (U+FFFD where they are not).
+ * Re-decoding makes a HAR's values what the live capture would have seen.
+ */
+export function bytesAsUtf8(value: string): string {
+  let high = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c > 0xff) return value;
+    if (c >= 0x80) high = true;
+  }
+  if (!high) return value;
+  const bytes = new Uint8Array(value.length);
+  for (let i = 0; i < value.length; i++) bytes[i] = value.charCodeAt(i);
+  return UTF8.decode(bytes);
+}
+
+function redecode(e: HarEntry): HarEntry {
+  const fix = (list: HeaderList): HeaderList => list.map(([n, v]) => [n, bytesAsUtf8(v)]);
+  return { ...e, requestHeaders: fix(e.requestHeaders), responseHeaders: fix(e.responseHeaders) };
+}
+
 /** Fetch normalizes these six methods to upper case; others stay as written. */
 function normalizeMethodCase(method: string): string {
   const upper = method.toUpperCase();
@@ -211,6 +238,8 @@ export function readHar(text: string, limits: ReadLimits = DEFAULT_LIMITS): Read
       if (isObj(p) && typeof p.id === 'string' && typeof p.title === 'string') pages.set(p.id, p.title);
     }
   }
+  // Chrome's DevTools ("WebInspector") writes header bytes as latin1 characters.
+  const latin1 = /webinspector/i.test(creator);
   const entries: HarEntry[] = [];
   const skipped: string[] = [];
   const notes: string[] = [];
@@ -224,7 +253,8 @@ export function readHar(text: string, limits: ReadLimits = DEFAULT_LIMITS): Read
     try {
       const e = all[i];
       if (isObj(e) && isObj(e.response) && ('_error' in e.response || '_failureText' in e.response)) failuresRecorded = true;
-      entries.push(entryOf(e, i, limits, notes));
+      const entry = entryOf(e, i, limits, notes);
+      entries.push(latin1 ? redecode(entry) : entry);
     } catch (err) {
       skipped.push(err instanceof Skip ? err.why : `entry ${i}: unreadable`);
     }
