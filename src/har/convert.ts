@@ -87,7 +87,7 @@ function responseHeaders(e: HarEntry): HeaderList {
 }
 
 export function convertHar(har: HarFile): HarConversion {
-  const source = sourceOf(har);
+  const source = har.wireHeaders ? 'chrome' : sourceOf(har);
   const ordered = inTimeOrder(har.entries);
   const { pageOf, firstPage } = pageLocator(har, ordered);
   const pool = ordered.filter(isPreflight);
@@ -140,7 +140,7 @@ export function convertHar(har: HarFile): HarConversion {
   });
 
   const confidence = new Map<string, Confidence>();
-  const cookies = cookiesSeen(har);
+  const cookies = har.wireHeaders === true || cookiesSeen(har);
   const exchanges = session.exchanges().map((ex) => {
     const info = chainOf.get(ex.id);
     let out = ex;

@@ -93,7 +93,7 @@ export function fileNotes(
   if (blind > 0) {
     notes.push({ id: 'no-blocked-responses', text: `${blind} blocked request(s) have no response headers in the HAR${source === 'playwright' ? ' (Playwright writes none for a request the browser blocked)' : ''}: their reason is a guess, marked low confidence.` });
   }
-  if (!har.entries.some((e) => e.requestHeaders.some(([n]) => n === 'cookie'))) {
+  if (!har.wireHeaders && !har.entries.some((e) => e.requestHeaders.some(([n]) => n === 'cookie'))) {
     notes.push({ id: 'no-cookies', text: 'No request in the HAR carries a Cookie header (a sanitized export drops Cookie, Set-Cookie and Authorization): credentials are inferred from the responses.' });
   }
   if (!har.failuresRecorded) {

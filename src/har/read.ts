@@ -58,6 +58,8 @@ export interface HarFile {
   skipped: string[];
   /** Whether any entry carries Chrome's `_error` or Playwright's `_failureText` field: the browser's failures were recorded. */
   failuresRecorded: boolean;
+  /** The recorder had the headers as sent, Cookie included (the DevTools Protocol): no Cookie means none was sent. */
+  wireHeaders?: boolean;
 }
 
 export type ReadResult = { ok: true; har: HarFile } | { ok: false; error: string };

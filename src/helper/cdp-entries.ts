@@ -1,5 +1,5 @@
 import type { HeaderList } from '../cors/types';
-import type { HarEntry } from '../har/read';
+import { bytesAsUtf8, type HarEntry } from '../har/read';
 
 /**
  * DevTools Protocol Network events reduced to the HAR reader's entries, so the test helper runs
@@ -49,8 +49,8 @@ interface Req {
 function list(h: Headers | null | undefined): HeaderList {
   const out: HeaderList = [];
   for (const [name, value] of Object.entries(h ?? {})) {
-    // The protocol joins repeated headers with "\n".
-    for (const v of String(value).split('\n')) out.push([name.toLowerCase(), v]);
+    // The protocol joins repeated headers with "\n", and writes each header byte as one character.
+    for (const v of String(value).split('\n')) out.push([name.toLowerCase(), bytesAsUtf8(v)]);
   }
   return out.filter(([n]) => !n.startsWith(':'));
 }
@@ -96,7 +96,18 @@ export class CdpNetworkLog {
       r.hops.push(hop);
       return;
     }
-    if (r) return;
+    if (r && r.hops.length > 0) return;
+    if (r) {
+      // Its ExtraInfo came first and made a placeholder: the request takes it over.
+      Object.assign(r, {
+        resourceType: (e.type ?? 'Other').toLowerCase(),
+        initiatorType: e.initiator?.type ?? null,
+        initiatorRequestId: e.initiator?.requestId ?? null,
+        initiatorUrl: e.initiator?.url ?? null,
+        hops: [hop],
+      });
+      return;
+    }
     r = {
       requestId: e.requestId,
       order: this.order++,

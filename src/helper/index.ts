@@ -16,11 +16,13 @@ import { CdpNetworkLog, type ChromeCorsError } from './cdp-entries';
  * Puppeteer's CDPSession, chrome-remote-interface's client.
  */
 
+/* eslint-disable @typescript-eslint/no-explicit-any -- each client types its events its own way (Playwright: overloads per event) */
 export interface CdpSessionLike {
-  on(event: string, listener: (params: never) => void): unknown;
-  send(method: string, params?: object): Promise<unknown>;
-  off?(event: string, listener: (params: never) => void): unknown;
+  on(event: any, listener: (params: any) => void): unknown;
+  send(method: any, params?: any): Promise<unknown>;
+  off?(event: any, listener: (params: any) => void): unknown;
 }
+/* eslint-enable @typescript-eslint/no-explicit-any */
 
 export interface CorsFailure {
   exchange: Exchange;
@@ -47,7 +49,7 @@ const EVENTS = ['requestWillBeSent', 'requestWillBeSentExtraInfo', 'responseRece
 export async function recordCors(session: CdpSessionLike): Promise<CorsRecorder> {
   const log = new CdpNetworkLog();
   const listeners = EVENTS.map((name) => {
-    const fn = (p: never) => {
+    const fn = (p: unknown) => {
       try {
         (log[name] as (e: unknown) => void).call(log, p);
       } catch {
@@ -61,7 +63,7 @@ export async function recordCors(session: CdpSessionLike): Promise<CorsRecorder>
 
   const analyse = () => {
     const { entries, requestIdOf } = log.entries();
-    const conversion = convertHar({ creator: 'CORS Lens (DevTools Protocol)', browser: 'Chrome', pages: new Map(), entries, skipped: [], failuresRecorded: true });
+    const conversion = convertHar({ creator: 'CORS Lens (DevTools Protocol)', browser: 'Chrome', pages: new Map(), entries, skipped: [], failuresRecorded: true, wireHeaders: true });
     // Exchange ids are `har-<entry index>` of the request's first hop.
     const chromeOf = (ex: Exchange) => {
       const id = requestIdOf.get(Number(ex.id.slice(4)));
