@@ -151,7 +151,11 @@ export function convertHar(har: HarFile): HarConversion {
     if (!har.failuresRecorded && rec && rec.error === null && rec.response !== null) {
       decisionInferred = true;
       const asBlocked = buildExchange({ ...rec, error: CORS_FAILURE_ERROR });
-      if (asBlocked.findings[0]?.severity === 'error' && asBlocked.findings[0].id !== 'unexplained-cors-failure') out = asBlocked;
+      // Blocked only where the rules fail whatever the credentials mode, or under the one a Cookie
+      // header proves: most requests are made without credentials, and the HAR cannot say.
+      const first = asBlocked.findings[0];
+      const cookie = headerValue(rec.request?.headers, 'cookie') !== null;
+      if (first?.severity === 'error' && first.id !== 'unexplained-cors-failure' && (asBlocked.credentials.value === null || cookie)) out = asBlocked;
     }
     confidence.set(out.id, confidenceOf(out, { source, chain: info?.chain ?? [], initiatorFrom: info?.from ?? 'none', decisionInferred, failuresRecorded: har.failuresRecorded, cookiesSeen: cookies }));
     return out;

@@ -202,7 +202,10 @@ function normalizeMethodCase(method: string): string {
 /** Why JSON.parse refused the text, in words a person acts on. */
 function jsonProblem(e: unknown, text: string): string {
   const m = e instanceof Error ? e.message : String(e);
-  if (/end of (JSON )?input|Unterminated|unexpected end/i.test(m) || text.trimEnd().length === 0) {
+  // V8 names the position it stopped at: at the very end of the text, the text ended too soon.
+  const at = /at position (\d+)/.exec(m);
+  const atEnd = at !== null && Number(at[1]) >= text.trimEnd().length - 1;
+  if (atEnd || /end of (JSON )?input|Unterminated|unexpected end/i.test(m) || text.trimEnd().length === 0) {
     return `the file is not complete JSON: it ends in the middle (truncated?). ${m}`;
   }
   if (e instanceof RangeError) return `the JSON is nested too deeply to read (${m})`;
