@@ -1,3 +1,5 @@
+import { chmodSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineConfig } from 'vite';
 
 /**
@@ -7,6 +9,15 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   // The extension's icons are not the command's.
   publicDir: false,
+  plugins: [
+    {
+      // Executable as built, like the installed bin npm links: `./dist-cli/cors-lens.mjs analyze f.har`.
+      name: 'cors-lens-executable',
+      writeBundle(options) {
+        chmodSync(join(options.dir ?? 'dist-cli', 'cors-lens.mjs'), 0o755);
+      },
+    },
+  ],
   build: {
     ssr: true,
     outDir: 'dist-cli',
