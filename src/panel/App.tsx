@@ -13,6 +13,8 @@ import { StorageNotice } from './StorageNotice';
 import { downloadText, tabUrl } from './download';
 import { exportSession, redactionFor, type ExportFormat } from '../report/export';
 import { parseReport } from '../report/import';
+import { harToReport, isHarText, type HarConversion } from '../har';
+import { HarNotice } from './HarNotice';
 import type { SessionReport } from '../report/schema';
 import type { Exchange } from '../traffic/exchange';
 
@@ -46,7 +48,7 @@ export function App({ tabId, connect, popOut = defaultPopOut, now }: Props) {
   }, [tabId]);
 
   // A report opened from a file replaces the live view, read-only, until "Back to live capture".
-  const [imported, setImported] = useState<{ name: string; report: SessionReport; byId: Map<string, Exchange> } | null>(null);
+  const [imported, setImported] = useState<{ name: string; report: SessionReport; byId: Map<string, Exchange>; har?: HarConversion } | null>(null);
   const [menuStatus, setMenuStatus] = useState('');
   const live = useMemo(() => exchangesOf(state), [state.order, state.byId]);
   const all = imported ? imported.report.exchanges : live;
@@ -103,6 +105,17 @@ export function App({ tabId, connect, popOut = defaultPopOut, now }: Props) {
           }}
           onRefused={(why) => setMenuStatus(`Not opened: ${why}`)}
           onImport={(name, text) => {
+            // A HAR (Chrome, Firefox, Playwright) is read by its own converter; anything else must be a CORS Lens report.
+            if (isHarText(text)) {
+              const har = harToReport(text, { exportedAt: new Date().toISOString(), redact: [] });
+              if (!har.ok) {
+                setMenuStatus(`Not opened: ${har.error}`);
+                return;
+              }
+              setImported({ name, report: har.report, byId: new Map(har.report.exchanges.map((e) => [e.id, e])), har: har.conversion });
+              setMenuStatus(`Opened ${name}`);
+              return;
+            }
             const parsed = parseReport(text);
             if (!parsed.ok) {
               setMenuStatus(`Not opened: ${parsed.error}`);
@@ -122,6 +135,7 @@ export function App({ tabId, connect, popOut = defaultPopOut, now }: Props) {
           <button type="button" onClick={() => setImported(null)}>Back to live capture</button>
         </div>
       )}
+      {imported?.har && <HarNotice conversion={imported.har} />}
       <Overrides tabId={tabId} />
       {all.length === 0 ? (
         <div class="empty" role="status">

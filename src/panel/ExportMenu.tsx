@@ -78,8 +78,8 @@ export function ExportMenu({ onExport, onImport, onRefused, status }: Props) {
             Open report…
             <input
               type="file"
-              accept=".json,application/json"
-              aria-label="Open a saved JSON report"
+              accept=".json,.har,application/json"
+              aria-label="Open a saved JSON report or a HAR file"
               onChange={(e) => {
                 const input = e.target as HTMLInputElement;
                 const file = input.files?.[0];
