@@ -1,5 +1,6 @@
 import { completedEvent, errorEvent, headersEvent, sendEvent } from './events';
 import type { CaptureEvent } from '../traffic/events';
+import { HAS_EXTRA_HEADERS } from './browser-flavour';
 
 /**
  * Registers the fewest webRequest listeners that give the engine what it needs,
@@ -129,10 +130,11 @@ export class Capture {
       error: safe(errorEvent),
       completed: finalHeaders ? safe(completedEvent) : null,
     };
-    chrome.webRequest.onSendHeaders.addListener(l.send, filter, ['requestHeaders', 'extraHeaders']);
+    // Firefox has no extraHeaders (asking for it throws) and shows preflights without it.
+    chrome.webRequest.onSendHeaders.addListener(l.send, filter, HAS_EXTRA_HEADERS ? ['requestHeaders', 'extraHeaders'] : ['requestHeaders']);
     chrome.webRequest.onHeadersReceived.addListener(l.headers, filter, ['responseHeaders']);
     chrome.webRequest.onErrorOccurred.addListener(l.error, filter);
-    if (l.completed) chrome.webRequest.onCompleted.addListener(l.completed, filter, ['responseHeaders', 'extraHeaders']);
+    if (l.completed) chrome.webRequest.onCompleted.addListener(l.completed, filter, HAS_EXTRA_HEADERS ? ['responseHeaders', 'extraHeaders'] : ['responseHeaders']);
     this.registered.set(key, l);
   }
 
@@ -144,8 +146,9 @@ export class Capture {
     this.registered.delete(key);
   }
 
-  /** What the browser reports, not what we think we registered. */
+  /** What the browser reports, not what we think we registered (Firefox's events have no hasListeners: there, what we registered). */
   listening(): boolean {
+    if (typeof chrome.webRequest.onSendHeaders.hasListeners !== 'function') return this.registered.size > 0;
     return (
       chrome.webRequest.onSendHeaders.hasListeners() ||
       chrome.webRequest.onHeadersReceived.hasListeners() ||

@@ -1,4 +1,4 @@
-import { analyzeExchange } from '../cors/analyze';
+import { analyzeExchange, CORS_FAILURE_ERROR } from '../cors/analyze';
 import type { Message, Observation, RequestMode } from '../cors/types';
 import type { Exchange } from './exchange';
 import { headerValue } from './headers';
@@ -16,6 +16,14 @@ function judged(response: Message | null, finalResponse: Message | null): Messag
   return finalResponse ?? response;
 }
 
+/** Firefox's name for a CORS block in webRequest's onErrorOccurred; other NS_ERROR_* are network errors. */
+export const FIREFOX_CORS_FAILURE_ERROR = 'NS_ERROR_DOM_BAD_URI';
+
+/** The error as the engine reads it: Firefox's CORS block is Chrome's net::ERR_FAILED. */
+function engineError(rec: ExchangeRecord, error: string | null): string | null {
+  return rec.browser === 'firefox' && error === FIREFOX_CORS_FAILURE_ERROR ? CORS_FAILURE_ERROR : error;
+}
+
 export function observationOf(rec: ExchangeRecord): Observation {
   const p = rec.preflight;
   return {
@@ -27,19 +35,36 @@ export function observationOf(rec: ExchangeRecord): Observation {
     request: rec.request,
     redirects: rec.redirects,
     preflight: p
-      ? { observed: 'sent', request: p.request, response: judged(p.response, p.finalResponse), error: p.error }
+      ? { observed: 'sent', request: p.request, response: judged(p.response, p.finalResponse), error: engineError(rec, p.error) }
       : rec.preflightObserved
         ? { observed: rec.preflightObserved, request: null, response: null, error: null }
         : null,
     response: judged(rec.response, rec.finalResponse),
-    error: rec.error,
+    error: engineError(rec, rec.error),
   };
+}
+
+/**
+ * Firefox completes a request whose response fails the CORS check with no error event (it blocks
+ * only the page's read), so "no error" is no verdict there: the rules judge. A failure the rules
+ * find whatever the credentials mode (or with the Cookie header that proves "include") is a block;
+ * one that only "include" would explain stays unproven, and the browser's silence stands.
+ */
+function analyzeFirefox(obs: Observation, rec: ExchangeRecord) {
+  const analysis = analyzeExchange(obs);
+  if (obs.error !== null || obs.response === null || analysis.verdict !== 'allowed') return analysis;
+  const asBlocked = analyzeExchange({ ...obs, error: CORS_FAILURE_ERROR });
+  const first = asBlocked.findings[0];
+  if (asBlocked.verdict !== 'blocked' || !first || first.severity !== 'error' || first.id === 'unexplained-cors-failure') return analysis;
+  const cookie = headerValue(rec.request?.headers, 'cookie') !== null;
+  if (!cookie && asBlocked.credentials.value === 'include') return analysis;
+  return asBlocked;
 }
 
 /** The report's view of a record: the capture's facts plus the engine's verdict. */
 export function buildExchange(rec: ExchangeRecord): Exchange {
   const obs = observationOf(rec);
-  const analysis = analyzeExchange(obs);
+  const analysis = rec.browser === 'firefox' ? analyzeFirefox(obs, rec) : analyzeExchange(obs);
   const p = rec.preflight;
   const preflightShown = p !== null || analysis.preflight.required;
   return {
