@@ -19,6 +19,12 @@ function judged(response: Message | null, finalResponse: Message | null): Messag
 /** Firefox's name for a CORS block in webRequest's onErrorOccurred; other NS_ERROR_* are network errors. */
 export const FIREFOX_CORS_FAILURE_ERROR = 'NS_ERROR_DOM_BAD_URI';
 
+/**
+ * What Firefox reported for a request whose redirect its CORS check refused (measured); a redirect it
+ * refuses before CORS (to a data: URL) fails with another code, such as NS_ERROR_CORRUPTED_CONTENT.
+ */
+const FIREFOX_REDIRECT_ABORTS: ReadonlySet<string> = new Set(['NS_ERROR_UNEXPECTED', 'NS_ERROR_NET_ON_RECEIVING_FROM']);
+
 /** The error as the engine reads it: Firefox's CORS block is Chrome's net::ERR_FAILED. */
 function engineError(rec: ExchangeRecord, error: string | null): string | null {
   return rec.browser === 'firefox' && error === FIREFOX_CORS_FAILURE_ERROR ? CORS_FAILURE_ERROR : error;
@@ -52,13 +58,29 @@ export function observationOf(rec: ExchangeRecord): Observation {
  */
 function analyzeFirefox(obs: Observation, rec: ExchangeRecord) {
   const analysis = analyzeExchange(obs);
-  if (obs.error !== null || obs.response === null || analysis.verdict !== 'allowed') return analysis;
+  // Firefox fails a request whose redirect the CORS check refused with whatever error the aborted
+  // channel had (measured: NS_ERROR_UNEXPECTED, NS_ERROR_NET_ON_RECEIVING_FROM): a CORS block when the
+  // rules find one on a redirect, a network error otherwise.
+  if (obs.error !== null && FIREFOX_REDIRECT_ABORTS.has(obs.error) && obs.redirects.length > 0) {
+    const asBlocked = analyzeExchange({ ...obs, error: CORS_FAILURE_ERROR });
+    return asBlocked.findings[0]?.stage === 'redirect' ? asBlocked : analysis;
+  }
+  // Nor does it report a redirect it refused to follow (to a scheme CORS does not cover, say): that request just stops.
+  if (obs.error !== null || (obs.response === null && obs.redirects.length === 0) || analysis.verdict === 'blocked') return analysis;
   const asBlocked = analyzeExchange({ ...obs, error: CORS_FAILURE_ERROR });
   const first = asBlocked.findings[0];
   if (asBlocked.verdict !== 'blocked' || !first || first.severity !== 'error' || first.id === 'unexplained-cors-failure') return analysis;
   const cookie = headerValue(rec.request?.headers, 'cookie') !== null;
-  if (!cookie && asBlocked.credentials.value === 'include') return analysis;
-  return asBlocked;
+  if (cookie || asBlocked.credentials.value !== 'include') return asBlocked;
+  // Only credentials mode "include" fails it, and nothing shows the mode: say so, as a warning.
+  return {
+    ...analysis,
+    credentials: { value: null, inferred: true, why: 'unknown: Firefox shows an extension neither the credentials mode nor an error' },
+    findings: [
+      { ...first, severity: 'warning' as const, detail: `Firefox blocks this if the request was made with credentials: 'include' (an extension cannot see the credentials mode in Firefox, and Firefox reports no error either way). By the rules: ${first.detail}` },
+      ...analysis.findings,
+    ],
+  };
 }
 
 /** The report's view of a record: the capture's facts plus the engine's verdict. */
