@@ -1,5 +1,6 @@
 import type { Finding } from '../cors/types';
 import { codeSpans } from './format';
+import { FirefoxReason } from './FirefoxReason';
 
 /** Text with its `code` spans as <code>: both stay text nodes, never HTML. */
 function Rich({ text }: { text: string }) {
@@ -27,6 +28,7 @@ export function Findings({ findings }: { findings: Finding[] }) {
               </span>
             )}
           </div>
+          <FirefoxReason finding={f} />
           <p class="finding-detail">
             <Rich text={f.detail} />
           </p>

@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { App } from './App';
 import { connectPanel } from './connection';
 import { applyTheme } from './theme';
+import { HostAccess } from './HostAccess';
 
 const params = new URLSearchParams(location.search);
 const tabId = Number(params.get('tabId') ?? chrome.devtools?.inspectedWindow?.tabId);
@@ -14,4 +15,9 @@ function popOut(id: number): void {
   else window.open(url, '_blank');
 }
 
-render(<App tabId={tabId} connect={connectPanel} popOut={popOut} />, document.getElementById('app')!);
+const root = document.getElementById('app')!;
+// The host-access notice has a node of its own before the panel, so neither re-renders the other.
+const notice = document.createElement('div');
+root.before(notice);
+render(<HostAccess />, notice);
+render(<App tabId={tabId} connect={connectPanel} popOut={popOut} />, root);
