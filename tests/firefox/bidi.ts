@@ -67,6 +67,8 @@ export interface Firefox {
   request<K extends keyof Requests>(type: K, body: Requests[K]['request']): Promise<ResponseOf<K>>;
   tabIdOf(urlPrefix: string): Promise<number>;
   automation: string;
+  /** The tab Firefox opened at start; with --devtools, the one its toolbox inspects. */
+  first: string;
   close(): Promise<void>;
 }
 
@@ -145,7 +147,9 @@ export async function launchFirefox(opts: { devtools?: boolean; install?: boolea
     return context;
   };
   const tree = await send<{ contexts: Array<{ context: string }> }>('browsingContext.getTree', {});
-  const automation = tree.contexts[0]!.context;
+  const first = tree.contexts[0]!.context;
+  // With --devtools only the first tab has a toolbox: keep it for the page under test.
+  const automation = opts.devtools ? (await send<{ context: string }>('browsingContext.create', { type: 'tab' })).context : first;
   const ff: Firefox = {
     uuid,
     base,
@@ -156,6 +160,7 @@ export async function launchFirefox(opts: { devtools?: boolean; install?: boolea
     navigate,
     evaluate,
     automation,
+    first,
     request: (type, body) => evaluate(automation, `chrome.runtime.sendMessage(${JSON.stringify({ type, ...body })})`),
     async tabIdOf(urlPrefix) {
       const id = await evaluate<number | null>(automation, `chrome.tabs.query({}).then((tabs) => tabs.find((t) => (t.url ?? '').startsWith(${JSON.stringify(urlPrefix)}))?.id ?? null)`);
