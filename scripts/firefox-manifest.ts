@@ -25,6 +25,8 @@ export function firefoxManifest(chrome: Manifest): ManifestV3Export {
         strict_min_version: FIREFOX_MIN_VERSION,
         data_collection_permissions: { required: ['none'] },
       },
+      // Firefox for Android reads data_collection_permissions from 142 on (it has no DevTools panels anyway).
+      gecko_android: { strict_min_version: '142.0' },
     },
   } as unknown as ManifestV3Export;
 }

@@ -3,6 +3,7 @@ import { App } from './App';
 import { connectPanel } from './connection';
 import { applyTheme } from './theme';
 import { HostAccess } from './HostAccess';
+import { browser } from '../shared/browser';
 
 const params = new URLSearchParams(location.search);
 const tabId = Number(params.get('tabId') ?? chrome.devtools?.inspectedWindow?.tabId);
@@ -10,8 +11,8 @@ applyTheme(document, window);
 
 /** Pop out: a tab of its own where the extension may open one, else a window.open. */
 function popOut(id: number): void {
-  const url = chrome.runtime.getURL(`src/panel/panel.html?tabId=${id}`);
-  if (chrome.tabs?.create) chrome.tabs.create({ url }).catch(() => window.open(url, '_blank'));
+  const url = browser.runtime.getURL(`src/panel/panel.html?tabId=${id}`);
+  if (browser.tabs?.create) browser.tabs.create({ url }).catch(() => window.open(url, '_blank'));
   else window.open(url, '_blank');
 }
 
