@@ -19,7 +19,7 @@ const impureRestriction = {
 };
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'reports/**', 'test-artifacts/**', 'bench/results*', 'dist-cli/**', '.probe/**', 'src/har/.scratch/**'] },
+  { ignores: ['dist/**', 'dist-firefox/**', 'packages/**', 'node_modules/**', 'reports/**', 'test-artifacts/**', 'bench/results*', 'dist-cli/**', '.probe/**', 'src/har/.scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

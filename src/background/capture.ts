@@ -1,5 +1,13 @@
 import { completedEvent, errorEvent, headersEvent, sendEvent } from './events';
 import type { CaptureEvent } from '../traffic/events';
+import { HAS_EXTRA_HEADERS } from './browser-flavour';
+import { browser } from '../shared/browser';
+
+/**
+ * webRequest through the polyfill's `browser`, typed as Chrome's: Firefox's schema (which the polyfill's
+ * types follow) lacks Chrome's `extraHeaders`, which this code asks for only where it exists.
+ */
+const webRequest = browser.webRequest as unknown as typeof chrome.webRequest;
 
 /**
  * Registers the fewest webRequest listeners that give the engine what it needs,
@@ -129,28 +137,30 @@ export class Capture {
       error: safe(errorEvent),
       completed: finalHeaders ? safe(completedEvent) : null,
     };
-    chrome.webRequest.onSendHeaders.addListener(l.send, filter, ['requestHeaders', 'extraHeaders']);
-    chrome.webRequest.onHeadersReceived.addListener(l.headers, filter, ['responseHeaders']);
-    chrome.webRequest.onErrorOccurred.addListener(l.error, filter);
-    if (l.completed) chrome.webRequest.onCompleted.addListener(l.completed, filter, ['responseHeaders', 'extraHeaders']);
+    // Firefox has no extraHeaders (asking for it throws) and shows preflights without it.
+    webRequest.onSendHeaders.addListener(l.send, filter, HAS_EXTRA_HEADERS ? ['requestHeaders', 'extraHeaders'] : ['requestHeaders']);
+    webRequest.onHeadersReceived.addListener(l.headers, filter, ['responseHeaders']);
+    webRequest.onErrorOccurred.addListener(l.error, filter);
+    if (l.completed) webRequest.onCompleted.addListener(l.completed, filter, HAS_EXTRA_HEADERS ? ['responseHeaders', 'extraHeaders'] : ['responseHeaders']);
     this.registered.set(key, l);
   }
 
   private remove(key: string, l: Listeners): void {
-    chrome.webRequest.onSendHeaders.removeListener(l.send);
-    chrome.webRequest.onHeadersReceived.removeListener(l.headers);
-    chrome.webRequest.onErrorOccurred.removeListener(l.error);
-    if (l.completed) chrome.webRequest.onCompleted.removeListener(l.completed);
+    webRequest.onSendHeaders.removeListener(l.send);
+    webRequest.onHeadersReceived.removeListener(l.headers);
+    webRequest.onErrorOccurred.removeListener(l.error);
+    if (l.completed) webRequest.onCompleted.removeListener(l.completed);
     this.registered.delete(key);
   }
 
-  /** What the browser reports, not what we think we registered. */
+  /** What the browser reports, not what we think we registered (Firefox's events have no hasListeners: there, what we registered). */
   listening(): boolean {
+    if (typeof webRequest.onSendHeaders.hasListeners !== 'function') return this.registered.size > 0;
     return (
-      chrome.webRequest.onSendHeaders.hasListeners() ||
-      chrome.webRequest.onHeadersReceived.hasListeners() ||
-      chrome.webRequest.onErrorOccurred.hasListeners() ||
-      chrome.webRequest.onCompleted.hasListeners()
+      webRequest.onSendHeaders.hasListeners() ||
+      webRequest.onHeadersReceived.hasListeners() ||
+      webRequest.onErrorOccurred.hasListeners() ||
+      webRequest.onCompleted.hasListeners()
     );
   }
 }

@@ -1,5 +1,7 @@
 import type { HeaderList } from '../cors/types';
 import type { CaptureEvent } from '../traffic/events';
+import { originOf } from '../traffic/headers';
+import { IS_FIREFOX } from './browser-flavour';
 
 type HttpHeaders = chrome.webRequest.HttpHeader[] | undefined;
 const utf8 = new TextDecoder('utf-8');
@@ -24,6 +26,8 @@ interface Details {
   frameId: number;
   documentId?: string;
   initiator?: string;
+  /** Firefox: the URL of the document or worker that made the request (it has no initiator). */
+  originUrl?: string;
   url: string;
   method: string;
   type: string;
@@ -36,11 +40,12 @@ function base(d: Details) {
     tabId: d.tabId,
     frameId: d.frameId,
     documentId: d.documentId,
-    initiator: d.initiator,
+    initiator: d.initiator ?? (d.originUrl === undefined ? undefined : (originOf(d.originUrl) ?? 'null')),
     url: d.url,
     method: d.method,
     type: d.type,
     timeStamp: d.timeStamp,
+    ...(IS_FIREFOX ? { browser: 'firefox' as const } : {}),
   };
 }
 

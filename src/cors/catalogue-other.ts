@@ -74,7 +74,8 @@ export const otherEntries: readonly CatalogueEntry[] = [
     severity: 'error',
     stage: 'redirect',
     chromeCorsError: 'RedirectContainsCredentials',
-    firefoxReason: null,
+    // Firefox's console: "CORS request did not succeed" (it treats the redirect as a failed request).
+    firefoxReason: 'CORSDidNotSucceed',
     spec: `${SPEC}#concept-http-redirect-fetch`,
     title: 'Redirect to a URL with a user name or password',
     reachable: true,
@@ -149,7 +150,8 @@ export const otherEntries: readonly CatalogueEntry[] = [
     severity: 'error',
     stage: 'actual',
     chromeCorsError: null,
-    firefoxReason: null,
+    // Firefox's console words any failed connection of a CORS request this way.
+    firefoxReason: 'CORSDidNotSucceed',
     spec: `${SPEC}#concept-network-error`,
     title: 'Network failure, not a CORS failure',
     reachable: true,

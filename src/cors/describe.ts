@@ -58,6 +58,9 @@ export function plainText(runs: readonly TextRun[]): string {
 const CONTRADICTED =
   'Chrome did not block this request, so this rule did not apply as evaluated here (the request may not have been a CORS request, or the browser differs). By the rules: ';
 
+const FIREFOX_CREDENTIALS =
+  "Firefox blocks this if the request was made with credentials: 'include' (an extension cannot see the credentials mode in Firefox, and Firefox reports no error either way). By the rules: ";
+
 const cache = new WeakMap<Finding, FindingText>();
 
 /**
@@ -75,6 +78,7 @@ export function describeFinding(f: Finding): FindingText {
     const v = guarded(f.values);
     let detail = entry.detail(v);
     if (f.values.contradicted) detail = CONTRADICTED + detail;
+    if (f.values.onlyWithCredentialsInFirefox) detail = FIREFOX_CREDENTIALS + detail;
     const alt = f.values.alternativeWithCredentials ? catalogueEntryOrNull(f.values.alternativeWithCredentials) : null;
     if (alt) detail += ` (Assumed: credentials not included, the default of fetch() and XMLHttpRequest; nothing Chrome showed decides it. If this request sends credentials, Chrome reports ${alt.chromeCorsError ?? alt.id} instead: ${alt.title}.)`;
     text = { title: entry.title, detail: textRuns(detail), fix: textRuns(entry.fix(v)), spec: entry.spec };

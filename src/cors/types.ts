@@ -56,6 +56,8 @@ export interface FindingValues {
   cacheHeaders?: string;
   /** Chrome upper-cases the method before comparing it with Allow-Methods, unlike the spec. */
   methodCaseDiffersFromSpec?: boolean;
+  /** Firefox blocks it only under credentials mode "include", which it does not show an extension. */
+  onlyWithCredentialsInFirefox?: boolean;
   /** The rule failed by the rules, but the browser let the request through. */
   contradicted?: boolean;
   /** The finding Chrome would report first if the request was made with credentials. */

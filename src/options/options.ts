@@ -1,13 +1,14 @@
-export {};
+import { browser } from '../shared/browser';
+
 /** The options page: the "capture all tabs" switch, through the same message automation uses. */
 const box = document.getElementById('captureAll') as HTMLInputElement;
 const statusLine = document.getElementById('status')!;
 
-void chrome.runtime.sendMessage({ type: 'cors-lens/status' }).then((s: { captureAll?: boolean }) => {
-  box.checked = s?.captureAll === true;
+void browser.runtime.sendMessage({ type: 'cors-lens/status' }).then((answer: unknown) => {
+  box.checked = (answer as { captureAll?: boolean } | undefined)?.captureAll === true;
 });
 box.addEventListener('change', () => {
-  void chrome.runtime.sendMessage({ type: 'cors-lens/capture', scope: 'all', on: box.checked }).then(() => {
+  void browser.runtime.sendMessage({ type: 'cors-lens/capture', scope: 'all', on: box.checked }).then(() => {
     statusLine.textContent = box.checked ? 'Recording every tab until the browser closes.' : 'Recording only tabs with DevTools open.';
   });
 });

@@ -2,6 +2,7 @@ import { describeFinding, markedText } from '../cors/describe';
 import type { Finding } from '../cors/types';
 import { specLinkText } from './format';
 import { Rich } from './Rich';
+import { FirefoxReason } from './FirefoxReason';
 
 interface Props {
   findings: Finding[];
@@ -30,6 +31,7 @@ export function Findings({ findings, shownFix = null }: Props) {
               </span>
             )}
           </div>
+          <FirefoxReason finding={f} />
           <p class="finding-detail">
             <Rich runs={t.detail} />
           </p>

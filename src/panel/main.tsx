@@ -2,6 +2,8 @@ import { render } from 'preact';
 import { App } from './App';
 import { connectPanel } from './connection';
 import { applyTheme } from './theme';
+import { HostAccess } from './HostAccess';
+import { browser } from '../shared/browser';
 
 const params = new URLSearchParams(location.search);
 const tabId = Number(params.get('tabId') ?? chrome.devtools?.inspectedWindow?.tabId);
@@ -9,9 +11,14 @@ applyTheme(document, window);
 
 /** Pop out: a tab of its own where the extension may open one, else a window.open. */
 function popOut(id: number): void {
-  const url = chrome.runtime.getURL(`src/panel/panel.html?tabId=${id}`);
-  if (chrome.tabs?.create) chrome.tabs.create({ url }).catch(() => window.open(url, '_blank'));
+  const url = browser.runtime.getURL(`src/panel/panel.html?tabId=${id}`);
+  if (browser.tabs?.create) browser.tabs.create({ url }).catch(() => window.open(url, '_blank'));
   else window.open(url, '_blank');
 }
 
-render(<App tabId={tabId} connect={connectPanel} popOut={popOut} />, document.getElementById('app')!);
+const root = document.getElementById('app')!;
+// The host-access notice has a node of its own before the panel, so neither re-renders the other.
+const notice = document.createElement('div');
+root.before(notice);
+render(<HostAccess />, notice);
+render(<App tabId={tabId} connect={connectPanel} popOut={popOut} />, root);

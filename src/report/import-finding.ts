@@ -47,7 +47,7 @@ function values(r: Readers, v: unknown, path: string): FindingValues {
     out.status = n;
   }
   if (o.stage !== undefined) out.stage = r.oneOf(o.stage, STAGES, `${path}.stage`);
-  for (const k of ['methodCaseDiffersFromSpec', 'contradicted'] as const) if (o[k] !== undefined) out[k] = r.bool(o[k], `${path}.${k}`);
+  for (const k of ['methodCaseDiffersFromSpec', 'contradicted', 'onlyWithCredentialsInFirefox'] as const) if (o[k] !== undefined) out[k] = r.bool(o[k], `${path}.${k}`);
   if (o.alternativeWithCredentials !== undefined) {
     const id = r.str(o.alternativeWithCredentials, `${path}.alternativeWithCredentials`);
     if (!FINDING_ID.test(id)) r.fail(`${path}.alternativeWithCredentials`, 'a kebab-case id', id);

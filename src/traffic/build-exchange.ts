@@ -1,4 +1,4 @@
-import { analyzeExchange } from '../cors/analyze';
+import { analyzeExchange, CORS_FAILURE_ERROR } from '../cors/analyze';
 import type { Inferred, Message, Observation, RequestMode } from '../cors/types';
 import type { Exchange } from './exchange';
 import { headerValue } from './headers';
@@ -16,6 +16,20 @@ function judged(response: Message | null, finalResponse: Message | null): Messag
   return finalResponse ?? response;
 }
 
+/** Firefox's name for a CORS block in webRequest's onErrorOccurred; other NS_ERROR_* are network errors. */
+export const FIREFOX_CORS_FAILURE_ERROR = 'NS_ERROR_DOM_BAD_URI';
+
+/**
+ * What Firefox reported for a request whose redirect its CORS check refused (measured); a redirect it
+ * refuses before CORS (to a data: URL) fails with another code, such as NS_ERROR_CORRUPTED_CONTENT.
+ */
+const FIREFOX_REDIRECT_ABORTS: ReadonlySet<string> = new Set(['NS_ERROR_UNEXPECTED', 'NS_ERROR_NET_ON_RECEIVING_FROM']);
+
+/** The error as the engine reads it: Firefox's CORS block is Chrome's net::ERR_FAILED. */
+function engineError(rec: ExchangeRecord, error: string | null): string | null {
+  return rec.browser === 'firefox' && error === FIREFOX_CORS_FAILURE_ERROR ? CORS_FAILURE_ERROR : error;
+}
+
 export function observationOf(rec: ExchangeRecord): Observation {
   const p = rec.preflight;
   return {
@@ -27,19 +41,55 @@ export function observationOf(rec: ExchangeRecord): Observation {
     request: rec.request,
     redirects: rec.redirects,
     preflight: p
-      ? { observed: 'sent', request: p.request, response: judged(p.response, p.finalResponse), error: p.error }
+      ? { observed: 'sent', request: p.request, response: judged(p.response, p.finalResponse), error: engineError(rec, p.error) }
       : rec.preflightObserved
         ? { observed: rec.preflightObserved, request: null, response: null, error: null }
         : null,
     response: judged(rec.response, rec.finalResponse),
-    error: rec.error,
+    error: engineError(rec, rec.error),
+  };
+}
+
+/**
+ * Firefox completes a request whose response fails the CORS check with no error event (it blocks
+ * only the page's read), so "no error" is no verdict there: the rules judge. A failure the rules
+ * find whatever the credentials mode (or with the Cookie header that proves "include") is a block;
+ * one that only "include" would explain stays unproven, and the browser's silence stands.
+ */
+function analyzeFirefox(obs: Observation, rec: ExchangeRecord) {
+  const analysis = analyzeExchange(obs);
+  // Firefox fails a request whose redirect the CORS check refused with whatever error the aborted
+  // channel had (measured: NS_ERROR_UNEXPECTED, NS_ERROR_NET_ON_RECEIVING_FROM): a CORS block when the
+  // rules find one on a redirect, a network error otherwise.
+  if (obs.error !== null && FIREFOX_REDIRECT_ABORTS.has(obs.error) && obs.redirects.length > 0) {
+    const asBlocked = analyzeExchange({ ...obs, error: CORS_FAILURE_ERROR });
+    return asBlocked.findings[0]?.stage === 'redirect' ? asBlocked : analysis;
+  }
+  // Nor does it report a redirect it refused to follow (to a scheme CORS does not cover, say): that request just stops.
+  if (obs.error !== null || (obs.response === null && obs.redirects.length === 0) || analysis.verdict === 'blocked') return analysis;
+  const asBlocked = analyzeExchange({ ...obs, error: CORS_FAILURE_ERROR });
+  const first = asBlocked.findings[0];
+  if (asBlocked.verdict !== 'blocked' || !first || first.severity !== 'error' || first.id === 'unexplained-cors-failure') return analysis;
+  const cookie = headerValue(rec.request?.headers, 'cookie') !== null;
+  // Blocked where the rules fail without credentials (decided so, or fetch()'s default when nothing
+  // decides), or with them where a Cookie header proves they were sent.
+  const withoutCredentials = asBlocked.credentials.value === 'omit-or-same-origin' || asBlocked.credentials.rule === 'credentials-undecided';
+  if (cookie || withoutCredentials) return asBlocked;
+  // Only credentials mode "include" fails it, and nothing shows the mode: say so, as a warning.
+  return {
+    ...analysis,
+    credentials: { value: null, inferred: true, why: 'unknown: Firefox shows an extension neither the credentials mode nor an error' },
+    findings: [
+      { ...first, severity: 'warning' as const, values: { ...first.values, onlyWithCredentialsInFirefox: true } },
+      ...analysis.findings,
+    ],
   };
 }
 
 /** The report's view of a record: the capture's facts plus the engine's verdict. */
 export function buildExchange(rec: ExchangeRecord): Exchange {
   const obs = observationOf(rec);
-  const analysis = analyzeExchange(obs);
+  const analysis = rec.browser === 'firefox' ? analyzeFirefox(obs, rec) : analyzeExchange(obs);
   const p = rec.preflight;
   const preflightShown = p !== null || analysis.preflight.required;
   return {

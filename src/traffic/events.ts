@@ -20,6 +20,8 @@ interface EventBase {
   type: string;
   /** ms since epoch, from the browser */
   timeStamp: number;
+  /** 'firefox' when Firefox reported it: the session then pairs and judges it by Firefox's ways (docs/firefox.md). */
+  browser?: 'firefox' | undefined;
 }
 
 /** onSendHeaders with `requestHeaders` + `extraHeaders`. */

@@ -9,6 +9,7 @@ import { validatePreflightResponse } from '../cors/preflight-response';
 import { isCorsSafelistedMethod } from '../cors/methods';
 import { cacheEntryFor, cacheFromEntries, preflightCacheMatch, rememberPreflight, type PreflightCache, type PreflightCacheEntry } from './preflight-cache';
 import { buildExchange } from './build-exchange';
+import { LATE_PREFLIGHT_LOOKBACK, requestForLatePreflight } from './firefox-order';
 
 /** The capture's raw record of one exchange; serialisable, so a restarted worker resumes it. */
 export interface ExchangeRecord {
@@ -30,6 +31,10 @@ export interface ExchangeRecord {
   /** How the browser satisfied a required preflight it did not send. */
   preflightObserved: PreflightObserved | null;
   cacheExpiresAt: number | null;
+  /** Set when Firefox reported it: its events come in another order and its errors have other names (docs/firefox.md). */
+  browser?: 'firefox';
+  /** Firefox only: the key its preflight, which comes after it, pairs on. */
+  preflightKey?: string;
 }
 
 /** Would the browser have rejected this preflight's answer under this credentials mode? */
@@ -46,7 +51,7 @@ function originRelation(ev: { url: string; initiator?: string | undefined }): 'c
   const target = originOf(ev.url);
   if (target === null) return 'unparsable-url';
   if (!ev.initiator || ev.initiator === 'null') return 'no-initiator';
-  if (ev.initiator.startsWith('chrome-extension:')) return 'extension-initiator';
+  if (ev.initiator.startsWith('chrome-extension:') || ev.initiator.startsWith('moz-extension:')) return 'extension-initiator';
   return target !== originOf(ev.initiator) ? 'cross' : 'same';
 }
 
@@ -152,6 +157,7 @@ export class TabSession {
           const p = this.preflights.get(ev.requestId);
           if (p) {
             p.response = response;
+            this.rememberLatePreflight(p, ev.timeStamp);
             this.touchPreflight(p);
             break;
           }
@@ -212,6 +218,7 @@ export class TabSession {
         finalResponse: null,
         error: null,
       };
+      if (ev.browser === 'firefox' && this.claimLateRequest(p)) return;
       this.expireOrphans(ev.timeStamp);
       this.waiting.push(p);
       this.preflights.set(p.requestId, p);
@@ -316,6 +323,36 @@ export class TabSession {
     this.add(rec);
   }
 
+  /** Firefox: a preflight reported after its request takes that request (see firefox-order.ts). */
+  private claimLateRequest(p: PendingPreflight): boolean {
+    const recent: ExchangeRecord[] = [];
+    for (let i = Math.max(this.head, this.order.length - LATE_PREFLIGHT_LOOKBACK); i < this.order.length; i++) {
+      const r = this.records.get(this.order[i]!);
+      if (r) recent.push(r);
+    }
+    const rec = requestForLatePreflight(recent, p);
+    if (!rec) return false;
+    rec.preflight = p;
+    rec.preflightObserved = 'sent';
+    rec.cacheExpiresAt = null;
+    rec.startedAt = Math.min(rec.startedAt, p.startedAt);
+    this.preflights.set(p.requestId, p);
+    this.preflightOwner.set(p.requestId, rec.id);
+    this.touch(rec);
+    return true;
+  }
+
+  /** Firefox: a late-paired preflight's answer, if the rules accept it, is what the browser's preflight cache now holds. */
+  private rememberLatePreflight(p: PendingPreflight, now: number): void {
+    const owner = this.preflightOwner.get(p.requestId);
+    const rec = owner === undefined ? undefined : this.records.get(owner);
+    if (!rec || rec.browser !== 'firefox' || !p.response) return;
+    if (preflightFailed(p, rec.initiatorOrigin, rec.method, false)) return;
+    const entry = cacheEntryFor(rec.initiatorOrigin, rec.url, rec.method, p.finalResponse ?? p.response, now);
+    rememberPreflight(this.cache, entry, now);
+    rec.cacheExpiresAt = entry.expiresAt;
+  }
+
   /** Pair a request that was just sent with its preflight, or explain why none was sent. */
   private attachPreflight(rec: ExchangeRecord, ev: SendEvent): void {
     const required = preflightReasons(ev.method, ev.headers).length > 0;
@@ -368,6 +405,7 @@ export class TabSession {
       preflight: null,
       preflightObserved: null,
       cacheExpiresAt: null,
+      ...(ev.browser === 'firefox' ? { browser: 'firefox' as const, preflightKey: pairingKey(ev, ev.method) } : {}),
     };
   }
 
