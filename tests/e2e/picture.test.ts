@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startLab } from '../../lab/server.mjs';
 import { exportReport, launch, waitFor, type Launched } from './browser';
-import { openDevtoolsPanel, type Remote } from './devtools-panel';
+import { openRealPanel, type Remote } from './devtools';
 import type { SessionReport } from '../../src/report/schema';
 import type { Exchange } from '../../src/traffic/exchange';
 import { layoutOf } from '../../src/picture/layout';
@@ -107,7 +107,7 @@ beforeAll(async () => {
     });
     return done ? r : null;
   }, 'the four scenarios captured', 120_000);
-  ({ panel, devtools } = await openDevtoolsPanel(l, tabId));
+  ({ panel, devtools } = await openRealPanel(l, tabId));
   // A browser with DevTools open on a machine shared with other work: the waits above are conditions, this only bounds them.
 }, 360_000);
 
