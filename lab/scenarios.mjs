@@ -221,7 +221,7 @@ const defs = [
     },
   },
   {
-    id: 'seed-auth-middleware-401-preflight', group: 'seed', title: 'Auth middleware answers the preflight 401',
+    id: 'seed-auth-middleware-401-preflight', group: 'seed', undecided: UNDECIDED_CREDENTIALS, title: 'Auth middleware answers the preflight 401',
     description: 'Authentication runs before CORS and answers every request without a token 401, the OPTIONS preflight too (a preflight never carries credentials), without CORS headers.',
     expect: preflightBlocked('PreflightMissingAllowOriginHeader'),
     calls: [{ method: 'GET', headers: { Authorization: 'Bearer lab-token-123' } }],
@@ -231,7 +231,7 @@ const defs = [
     },
   },
   {
-    id: 'seed-preflight-500', group: 'seed', title: 'The OPTIONS handler fails with 500 after the CORS headers',
+    id: 'seed-preflight-500', group: 'seed', undecided: UNDECIDED_CREDENTIALS, title: 'The OPTIONS handler fails with 500 after the CORS headers',
     description: 'The CORS middleware adds its headers, then the OPTIONS route throws: 500 with correct CORS headers is still not a 2xx preflight.',
     expect: preflightBlocked('PreflightInvalidStatus'), calls: [PUT_CUSTOM],
     server: { preflight: preflightWith({}, 500), actual: OK_REFLECT },

@@ -128,8 +128,9 @@ describe('the CORS panel inside the real DevTools', () => {
     expect(ex?.preflight?.observed).toBe('sent');
     await setFilter('s=seed-gin-other-header');
     await inPanel(`document.querySelector('[role=row][data-id]').click(); await new Promise((r) => setTimeout(r, 50));`);
-    await inPanel(`document.querySelector('[aria-label="Copy preflight as curl"]').click(); await new Promise((r) => setTimeout(r, 100));`);
-    const curl = await inPanel<string>(`return window.__corsLensLastCopy;`);
+    await inPanel(`window.__testCopies = []; navigator.clipboard.writeText = async (t) => { window.__testCopies.push(t); };`);
+    await inPanel(`document.querySelector('[aria-label="Copy preflight as curl"]').click();`);
+    const curl = await waitFor(() => inPanel<string>(`return window.__testCopies.at(-1);`), 'the curl copied');
     expect(curl).toMatch(/^curl -i -X OPTIONS '/);
     const browserSaw = lab.log.find((r) => r.method === 'OPTIONS' && r.scenario === 'seed-gin-other-header');
     expect(browserSaw).toBeTruthy();
