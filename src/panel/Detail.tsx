@@ -60,7 +60,6 @@ export function Detail({ ex, onClose, now = Date.now, tabId }: Props) {
         </div>
       </header>
       <div class="detail-body">
-        <Picture ex={ex} now={now()} />
         <Answer answer={answer} />
         <Facts ex={ex} now={now()} />
         <div class="sides">
@@ -87,6 +86,8 @@ export function Detail({ ex, onClose, now = Date.now, tabId }: Props) {
             note={neverSent(ex) ? { status: 'not sent', text: `Chrome never sent the ${ex.method} request${ex.preflight ? ': it stopped at its preflight' : ''}, so it has no headers to show.` } : undefined}
           />
         </div>
+        {/* The sequence diagram follows the evidence: at 1000x800 the answer and the decisive rows come first. */}
+        <Picture ex={ex} now={now()} />
         <Findings findings={ex.findings} shownFix={answer.fix} />
         {tabId !== undefined && <TryFix ex={ex} tabId={tabId} now={now} />}
       </div>

@@ -14,7 +14,7 @@ import type { SessionReport } from '../../src/report/schema';
  */
 type Lab = Awaited<ReturnType<typeof startLab>>;
 const ARTIFACTS = join(import.meta.dirname, '../../test-artifacts');
-const schema = JSON.parse(readFileSync(join(import.meta.dirname, '../../schema/cors-lens-session.v1.schema.json'), 'utf8'));
+const schema = JSON.parse(readFileSync(join(import.meta.dirname, '../../schema/cors-lens-session.v2.schema.json'), 'utf8'));
 
 let lab: Lab;
 let l: Launched;
@@ -54,7 +54,7 @@ afterAll(async () => {
 });
 
 describe('export from the panel', () => {
-  it('downloads JSON that validates against schema version 1, with secrets redacted', async () => {
+  it('downloads JSON that validates against schema version 2, with secrets redacted', async () => {
     const { name, text } = await saveAs('json');
     expect(name).toMatch(/^cors-session-127\.0\.0\.1_\d+-\d{8}-\d{6}\.json$/);
     const report = JSON.parse(text) as SessionReport;

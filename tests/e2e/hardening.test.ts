@@ -82,7 +82,7 @@ describe('hardening, in the built extension', () => {
       ftruncateSync(fd, 500 * 1024 * 1024);
       closeSync(fd);
       expect(statSync(big).size).toBe(500 * 1024 * 1024);
-      const input = panel.locator('input[aria-label="Open a saved JSON report"]');
+      const input = panel.locator('input[aria-label="Open a saved JSON report or a HAR file"]');
       const status = panel.locator('.menu-status');
       await input.setInputFiles(big);
       await waitFor(async () => /Not opened: .*500 MB, more than the 128 MB/.test((await status.textContent()) ?? ''), 'the size refusal');

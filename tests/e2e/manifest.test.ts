@@ -40,10 +40,11 @@ const source = files(join(ROOT, 'src'), /\.(ts|tsx)$/)
   .join('\n');
 
 /** How the code shows it uses each permission it may hold. */
-/** `chrome.x.y` or `chrome.x?.y`. */
-const api = (path: string, rest = '\\w+'): RegExp => new RegExp(`chrome\\.${path.split('.').join('\\??\\.')}\\??\\.${rest}`);
+/** `chrome.x.y` or `chrome.x?.y`, or the same through the polyfill's `browser`. */
+const api = (path: string, rest = '\\w+'): RegExp => new RegExp(`(?:chrome|browser)\\.${path.split('.').join('\\??\\.')}\\??\\.${rest}`);
 const USES: Record<string, RegExp> = {
-  webRequest: api('webRequest', 'on\\w+\\??\\.addListener'),
+  // Through the polyfill, typed as Chrome's: `const webRequest = browser.webRequest …; webRequest.onSendHeaders.addListener`.
+  webRequest: /(?:chrome|browser)\.webRequest\b[\s\S]*\bwebRequest\??\.on\w+\??\.addListener/,
   storage: api('storage', '(session|local|sync)'),
   declarativeNetRequest: api('declarativeNetRequest'),
   declarativeNetRequestWithHostAccess: api('declarativeNetRequest'),

@@ -149,7 +149,12 @@ function check(scenario: string, v: FirstView): void {
   if (v.tryFixLines) {
     const stageResponse = lead.stage === 'preflight' ? ex.preflight?.response : ex.response;
     const fixLines = changedLines(v.fix!.codes, stageResponse?.headers ?? []).filter((c) => /^access-control-/i.test(c));
-    expect(fixLines.length).toBeGreaterThan(0);
+    // A fix that is only a status (a preflight answered 404 with the right headers) has no header line
+    // to compare: Try fix then rescues the status, and its lines are the headers the rescue answers with.
+    if (fixLines.length === 0) {
+      expect(lead.id).toBe('preflight-invalid-status');
+      return;
+    }
     const lower = (xs: string[]) => [...new Set(xs.map((x) => x.toLowerCase()))].sort();
     // Until Try fix drops the Allow-Credentials it adds "in case" (the override branch), the server fix's
     // lines are a subset of Try fix's: with that change merged this becomes toEqual(lower(fixLines)).

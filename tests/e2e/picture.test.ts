@@ -250,7 +250,7 @@ describe('the picture in the panel as a tab: hostile values, 1000 px, light and 
     };
     const file = JSON.stringify({ ...report, exchanges: [evil] });
     await pop.getByLabel('Filter').fill('');
-    await pop.getByLabel('Open a saved JSON report').setInputFiles({ name: 'hostile.json', mimeType: 'application/json', buffer: Buffer.from(file) });
+    await pop.getByLabel('Open a saved JSON report or a HAR file').setInputFiles({ name: 'hostile.json', mimeType: 'application/json', buffer: Buffer.from(file) });
     await pop.locator('[role=row][data-id="hostile-picture"]').click();
     await pop.locator('.detail[data-id="hostile-picture"] [data-testid=picture]').waitFor();
     const shown = (await pop.evaluate(`(() => { ${MEASURE} })()`)) as Shown;
