@@ -210,5 +210,7 @@ describe('a burst of 10,000 requests in three tabs, session cap 2,000', () => {
     expect(inPanel.length).toBe(clicks.length);
     expect(Math.max(...inPanel)).toBeLessThan(1_000);
     expect(storageBytes).toBeLessThan(8 * 1024 * 1024);
-  });
+  // A guard, not a timing assertion: the burst runs twice (with and without CORS Lens), and the
+  // ratio between the two is what is printed.
+  }, 300_000);
 });
