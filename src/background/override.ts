@@ -1,3 +1,4 @@
+import { IS_FIREFOX } from './browser-flavour';
 import { mechanismOf, mergePlans, planOverride, type OverridePlan } from '../fix/plan';
 import { overrideRules, type DnrRule } from '../fix/dnr';
 import type { RescuePlan } from '../fix/rescue';
@@ -34,6 +35,19 @@ interface Stored {
 const KEY = 'overrides';
 const ALARM = 'cors-lens-override:';
 export const DEFAULT_MINUTES = 30;
+
+/**
+ * Firefox's declarativeNetRequest refuses `excludedResponseHeaders` (measured on Firefox 153: "Unexpected
+ * property"). There the rule keeps its exact Allow-Origin but cannot leave alone a response that
+ * already names another origin of the page's host (docs/firefox.md).
+ */
+function forThisBrowser(rules: readonly DnrRule[]): chrome.declarativeNetRequest.Rule[] {
+  if (!IS_FIREFOX) return rules as unknown as chrome.declarativeNetRequest.Rule[];
+  return rules.map((r) => {
+    const { excludedResponseHeaders: _dropped, ...condition } = r.condition as DnrRule['condition'] & { excludedResponseHeaders?: unknown };
+    return { ...r, condition };
+  }) as unknown as chrome.declarativeNetRequest.Rule[];
+}
 const MAX_MINUTES = 24 * 60;
 
 export class Overrides {
@@ -143,7 +157,7 @@ export class Overrides {
     const removeRuleIds = installed.filter((r) => !wantedIds.has(r.id)).map((r) => r.id);
     const addRules = wanted.filter((r) => !installedIds.has(r.id));
     if (removeRuleIds.length > 0 || addRules.length > 0) {
-      await chrome.declarativeNetRequest.updateSessionRules({ removeRuleIds, addRules: addRules as chrome.declarativeNetRequest.Rule[] });
+      await chrome.declarativeNetRequest.updateSessionRules({ removeRuleIds, addRules: forThisBrowser(addRules) });
     }
     const before = this.state.items.length;
     if (force || expired.length > 0) await this.syncRescue();
@@ -206,7 +220,7 @@ export class Overrides {
     o.rules = overrideRules(o.plan, o.ruleIds, { tabId: o.onlyThisTab ? o.tabId : undefined, resourceType: o.resourceType });
     await chrome.declarativeNetRequest.updateSessionRules({
       removeRuleIds: [o.ruleIds.preflight, o.ruleIds.actual],
-      addRules: o.rules as chrome.declarativeNetRequest.Rule[],
+      addRules: forThisBrowser(o.rules),
     });
     this.state.items = [...this.state.items.filter((x) => x.id !== o.id), o];
     await this.syncRescue();
