@@ -1,11 +1,13 @@
 // Probe (not part of `npm run bench`): CPU profile of CORS Lens's service worker while the stress page
 // loads with DevTools open, to see where the worker's own time goes. Attaches only to the worker.
-// usage: node bench/profile-worker.mjs [out.cpuprofile]
+// usage: node bench/profile-worker.mjs [out.cpuprofile]   (prints where the busy time went; the storage
+// counters wrap storage.session.set, so the wrapper's own `s.set` line is the probe's cost, not CORS Lens's)
 import { writeFileSync } from 'node:fs';
 import { buildExtension } from './lib/build.mjs';
 import { launchBrowser, sleep, waitFor, workerEval, extensionWorker } from './lib/browser.mjs';
 import { tabIdOf } from './pageload.mjs';
 import { startLab } from '../lab/server.mjs';
+import { summarize, formatSummary } from './lib/cpuprofile.mjs';
 
 const outFile = process.argv[2] ?? 'worker.cpuprofile';
 const lens = buildExtension();
@@ -36,6 +38,7 @@ try {
   const { profile } = await cdp.send('Profiler.stop', {}, sessionId);
   console.log('storage calls during the page:', JSON.stringify(await workerEval(cdp, 'self.__calls')));
   writeFileSync(outFile, JSON.stringify(profile));
+  console.log(formatSummary(summarize(profile)));
   console.log(`stress page ${result.ms.toFixed(0)} ms, ok ${result.ok}, failed ${result.failed}; profile -> ${outFile}`);
 } finally {
   await browser.close();
