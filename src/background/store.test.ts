@@ -1,10 +1,18 @@
 /**
- * The session store against a fake chrome.storage.session: it survives any garbage found in
+ * The session store against a fake storage.session (the polyfill's `browser`, which in Chrome hands
+ * storage.session through from `chrome` as it is): it survives any garbage found in
  * storage (counting it), writes records as compact strings, and a full quota loses nothing in memory
  * and nothing already stored.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { CaptureEvent } from '../../src/traffic/events';
+import type { CaptureEvent } from '../traffic/events';
+
+// The polyfill refuses to load outside an extension: the store gets the fake `chrome` stubbed below.
+vi.mock('../shared/browser', () => ({
+  get browser() {
+    return (globalThis as unknown as { chrome: unknown }).chrome;
+  },
+}));
 
 let data: Record<string, unknown>;
 let quota = Infinity;
@@ -52,7 +60,7 @@ function headers(i: number, tabId = 7): CaptureEvent {
 }
 
 async function fresh(cap = 100) {
-  const { SessionStore } = await import('../../src/background/store');
+  const { SessionStore } = await import('./store');
   return new SessionStore(cap);
 }
 
