@@ -38,7 +38,11 @@ beforeEach(() => {
     },
   });
 });
-afterEach(() => {
+/** The stores a test made: each writes what it still has due before the next test, so none writes into it. */
+let made: Array<{ flush(): Promise<void> }> = [];
+afterEach(async () => {
+  await Promise.all(made.map((s) => s.flush()));
+  made = [];
   vi.unstubAllGlobals();
   vi.useRealTimers();
 });
@@ -61,7 +65,9 @@ function headers(i: number, tabId = 7): CaptureEvent {
 
 async function fresh(cap = 100) {
   const { SessionStore } = await import('./store');
-  return new SessionStore(cap);
+  const store = new SessionStore(cap);
+  made.push(store);
+  return store;
 }
 
 describe('SessionStore persistence', () => {
@@ -410,8 +416,6 @@ describe('SessionStore persistence', () => {
   });
 
   it('writes each exchange in the task of its event, and the session state at most once per window', async () => {
-    // Stores of earlier tests may still have a batch due: let it go first.
-    await new Promise((r) => setTimeout(r, 400));
     vi.useFakeTimers({ now: 1_000_000 });
     const set = vi.spyOn((globalThis as unknown as { chrome: { storage: { session: { set(i: object): Promise<void> } } } }).chrome.storage.session, 'set');
     const a = await fresh();
