@@ -49,7 +49,7 @@ export interface Decoded {
 
 /**
  * Records and session state are stored as JSON strings: storage.session counts a value by its
- * in-memory form, several times larger as an object than as a string (docs/reliability.md), and
+ * in-memory form, several times larger as an object than as a string (docs/performance.md), and
  * its quota is 10 MB. Entries written as objects by an earlier version are still read.
  */
 export function parseStored(v: unknown): unknown {

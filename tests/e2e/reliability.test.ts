@@ -34,10 +34,11 @@ export function seeded(seed: number): () => number {
 /**
  * What an abrupt stop may lose: the events of the storage round trip in flight when it came
  * (SessionStore.writeExchanges in src/background/store.ts writes each change at once, or as soon as
- * the previous write is answered), and the events the browser was handing the stopping worker. Measured
- * over 6 runs: 0 lost, 0-2 incomplete per run (its preflight, response or error missing), reaching the
- * server 12 ms before to 8 ms after the stop (before the waiting preflights were written with each
- * change and responses of unseen requests kept: 0-1 lost per run).
+ * the previous write is answered: src/background/write-queue.ts), and the events the browser was
+ * handing the stopping worker. Measured over 6 runs: 0 lost, 0-2 incomplete per run (its preflight,
+ * response or error missing), reaching the server 12 ms before to 8 ms after the stop (before the
+ * waiting preflights were written with each change and responses of unseen requests kept: 0-1 lost
+ * per run).
  */
 const LOSS_WINDOW_MS = 25;
 /** An event dispatched to the worker just before the stop may reach the server a few ms after the stop was confirmed. */
