@@ -41,6 +41,9 @@ export function scaleEvents(events, n) {
 export function timedPairing(E, base, n, cap) {
   const tabId = base[0]?.tabId ?? 1;
   const s = new E.TabSession(tabId, cap);
+  // As in the worker: the store listens to the session's changes and takes them as it writes.
+  const changes = (s.observer = new E.ChangeTracker());
+  const take = () => changes.take((/** @type {string} */ id) => s.stillWaiting(id));
   const t0 = base[0].timeStamp;
   const span = base[base.length - 1].timeStamp - t0 + 1000;
   /** @type {number[]} */
@@ -63,7 +66,7 @@ export function timedPairing(E, base, n, cap) {
     const t = performance.now();
     for (const ev of batch) {
       if (ev.tabId === tabId) s.handle(ev);
-      if (++made % 500 === 0) s.drainChanges();
+      if (++made % 500 === 0) take();
     }
     const d = performance.now() - t;
     ms += d;
@@ -79,10 +82,11 @@ export function timedPairing(E, base, n, cap) {
 export function sessionOf(E, events, cap) {
   const tabId = events[0]?.tabId ?? 1;
   const s = new E.TabSession(tabId, cap);
+  const changes = (s.observer = new E.ChangeTracker());
   let i = 0;
   for (const ev of events) {
     if (ev.tabId === tabId) s.handle(ev);
-    if (++i % 500 === 0) s.drainChanges();
+    if (++i % 500 === 0) changes.take((/** @type {string} */ id) => s.stillWaiting(id));
   }
   return s;
 }

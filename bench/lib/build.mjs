@@ -169,6 +169,7 @@ export async function buildNodeBundle() {
   const entry = join(CACHE, 'node-entry.mjs');
   writeFileSync(entry, `
 export { TabSession } from ${src('traffic/session.ts')};
+export { ChangeTracker } from ${src('traffic/changes.ts')};
 export { observationOf, buildExchange } from ${src('traffic/build-exchange.ts')};
 export { analyzeExchange } from ${src('cors/analyze.ts')};
 export { buildReport } from ${src('report/json.ts')};

@@ -1,6 +1,6 @@
 import type { HeaderList } from '../cors/types';
 import type { CaptureEvent } from '../traffic/events';
-import { originOf } from '../traffic/headers';
+import { originOf } from '../cors/origin';
 import { IS_FIREFOX } from './browser-flavour';
 
 type HttpHeaders = chrome.webRequest.HttpHeader[] | undefined;

@@ -27,8 +27,8 @@ const forcedTabs = new Set<number>();
 let resumedTabs = new Set<number>();
 let isReady = false;
 
-store.wantsExchanges = (tabId) => ports.hasPanel(tabId);
-store.onChange = (tabId, changed, removed, counters) => {
+store.broadcast.wantsExchanges = (tabId) => ports.hasPanel(tabId);
+store.broadcast.onChange = (tabId, changed, removed, counters) => {
   ports.send(tabId, { type: 'update', changed, removed, counters });
 };
 

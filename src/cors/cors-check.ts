@@ -61,8 +61,8 @@ export function corsCheck(
   }
   // Step 5: if credentials mode is not "include", return success.
   if (!credentialsInclude) return null;
-  // Steps 6-7: `Access-Control-Allow-Credentials` must be exactly `true` (case-sensitive).
+  // Steps 6-8: `Access-Control-Allow-Credentials` must be exactly `true` (case-sensitive), else failure.
   if (allowCredentials !== 'true') return fail('InvalidAllowCredentials', allowCredentials ?? '');
-  // Step 8: success.
+  // Step 7: success.
   return null;
 }

@@ -122,14 +122,14 @@ export function firstHit(ctx: ExchangeContext, include: boolean): Hit | null {
   let tainted = false;
   for (const [hop, r] of o.redirects.entries()) {
     const here = tainted ? 'null' : origin;
-    // HTTP fetch step 4.5: a CORS check on the redirect response when the CORS flag is set.
+    // HTTP fetch step 4.4: a CORS check on the redirect response when response tainting is "cors".
     if (corsFlag) {
       const f = corsCheck(r.statusCode, r.headers, here, include);
       if (f) return checkHit(ctx, f, current, include, here, r.statusCode, 'redirect', hop);
     }
     const loc = urlFacts(r.location, current?.href);
     if (!loc) return null;
-    // HTTP-redirect fetch steps 6 and 8: the location's scheme and credentials.
+    // HTTP-redirect fetch steps 6, 9 and 10: the location's scheme and credentials.
     const locErr = checkRedirectLocation(loc, origin, tainted, corsFlag);
     if (locErr) {
       const from = current;
@@ -137,13 +137,13 @@ export function firstHit(ctx: ExchangeContext, include: boolean): Hit | null {
       const id = locErr === 'CorsDisabledScheme' ? 'cors-disabled-scheme' : 'redirect-contains-credentials';
       return { id, stage: 'redirect', failedParameter: '', params, hop };
     }
-    // Step 13: a redirect from a cross-origin URL to another origin taints the origin.
+    // Redirect-taint: a redirect from a cross-origin URL to another origin taints the origin.
     if (current && taintsOrigin(current.origin, loc.origin, origin)) tainted = true;
     // Main fetch: once the request goes cross-origin, its response tainting stays "cors".
     if (loc.origin !== origin) corsFlag = true;
     current = loc;
   }
-  // HTTP fetch step 4.5: the CORS check on the final response.
+  // HTTP fetch step 4.4: the CORS check on the final response.
   if (corsFlag && o.response) {
     const here = tainted ? 'null' : origin;
     const f = corsCheck(o.response.statusCode, o.response.headers, here, include);

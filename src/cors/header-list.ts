@@ -99,7 +99,7 @@ export function splitList(value: string): string[] {
 /**
  * Parse a header value as a comma-separated list of tokens, as Chrome's
  * `ParseAccessControlAllowList` does: null (failure) when any element is not a token.
- * @see https://fetch.spec.whatwg.org/#cors-preflight-fetch-0 (step 7.3 and 7.5: "parse as #method / #field-name")
+ * @see https://fetch.spec.whatwg.org/#cors-preflight-fetch-0 (steps 7.1-7.3: extracting header list values; failure is a network error)
  */
 export function parseTokenList(value: string | null): string[] | null {
   if (value === null) return [];

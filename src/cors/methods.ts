@@ -13,10 +13,10 @@ const NORMALIZED: ReadonlyMap<string, string> = new Map(
  * @see https://fetch.spec.whatwg.org/#concept-method-normalize
  */
 export function normalizeMethod(method: string): string {
-  // Step 1: a byte-case-insensitive match for one of the six is byte-uppercased.
+  // A byte-case-insensitive match for one of the six is byte-uppercased...
   if (method.length > 7) return method;
   const upper = NORMALIZED.get(method.toLowerCase());
-  // Step 2: otherwise return the method unchanged.
+  // ...anything else is returned unchanged.
   return upper ?? method;
 }
 

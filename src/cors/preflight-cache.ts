@@ -24,15 +24,15 @@ const DIGITS = /^-?[0-9]+$/;
  * whitespace): absent or unparsable means 5 s, negative means not cached, and
  * the result is capped at 7,200 s. The spec's grammar is delta-seconds.
  * @see https://fetch.spec.whatwg.org/#http-access-control-max-age
- * @see https://fetch.spec.whatwg.org/#cors-preflight-fetch-0 (step 7.8: max-age, default 5)
+ * @see https://fetch.spec.whatwg.org/#cors-preflight-fetch-0 (steps 7.8-7.10: max-age, default 5, capped)
  */
 export function parseMaxAge(header: string | null): MaxAge {
-  // Step 7.8: if max-age is failure or null, set it to 5.
+  // Step 7.9: if max-age is failure or null, set it to 5.
   if (header === null) return { seconds: DEFAULT_MAX_AGE_SECONDS, requested: null, problem: 'absent' };
   if (!DIGITS.test(header)) return { seconds: DEFAULT_MAX_AGE_SECONDS, requested: null, problem: 'unparsable' };
   const requested = Number(header);
   if (requested < 0) return { seconds: 0, requested, problem: 'negative' };
-  // Step 7.9: the user agent may impose its own limit (Chrome: 2 h).
+  // Step 7.10: the user agent may impose its own limit (Chrome: 2 h).
   if (requested > CHROME_MAX_AGE_CAP_SECONDS) return { seconds: CHROME_MAX_AGE_CAP_SECONDS, requested, problem: 'above-chrome-cap' };
   return { seconds: requested, requested, problem: null };
 }

@@ -42,7 +42,7 @@ export function unsafeHeaderReason(u: UnsafeHeader, totalBytes: number): string 
  * Why a request with this method and these (wire) headers needs a
  * CORS-preflight; an empty array means it needs none. Browser-added headers
  * (`user-agent`, `sec-*`, `origin`, `cookie`...) are ignored.
- * @see https://fetch.spec.whatwg.org/#main-fetch (step 12: the CORS-preflight flag)
+ * @see https://fetch.spec.whatwg.org/#main-fetch (step 12: use-CORS-preflight, or the unsafe-request flag with an unsafe method or header)
  */
 export function preflightReasons(method: string, headers: HeaderList): string[] {
   return preflightReasonsFor(method, corsUnsafeRequestHeaders(headers));
@@ -51,10 +51,10 @@ export function preflightReasons(method: string, headers: HeaderList): string[] 
 /** `preflightReasons` given the CORS-unsafe headers already computed. */
 export function preflightReasonsFor(method: string, unsafe: readonly UnsafeHeader[]): string[] {
   const reasons: string[] = [];
-  // Step 12.1: the method is not a CORS-safelisted method (after normalizing)...
+  // The method is not a CORS-safelisted method (after normalizing)...
   const m = normalizeMethod(method);
   if (!isCorsSafelistedMethod(m)) reasons.push(`method ${m} is not CORS-safelisted`);
-  // Step 12.2: ...or the CORS-unsafe request-header names are not empty.
+  // ...or the CORS-unsafe request-header names are not empty.
   if (unsafe.length > 0) {
     let total = 0;
     for (const u of unsafe) if (u.reason === 'total-too-long') total += byteLength(u.value);

@@ -82,7 +82,8 @@ export function validatePreflightResponse(
     allowMethods,
     allowHeaders,
   });
-  // Step 6: the preflight's redirect mode is "error": any redirect fails it.
+  // Steps 6 and 8: the preflight goes through HTTP-network-or-cache fetch, which follows no
+  // redirect, and a redirect is no ok status: a network error (Chrome checks it first).
   if (isFollowedRedirect(response.statusCode, headers)) return fail('PreflightDisallowedRedirect');
   // Step 7: a CORS check for request and response (Chrome: before the status)...
   const access = corsCheck(response.statusCode, headers, origin, credentialsInclude);
@@ -91,12 +92,12 @@ export function validatePreflightResponse(
   if (!isOkStatus(response.statusCode)) return fail('PreflightInvalidStatus');
   // Step 7.1: methods: extracting `Access-Control-Allow-Methods` as a list of tokens.
   const methods = parseTokenList(allowMethods);
-  // Step 7.3 / 7.5: either failing to parse is a network error (methods first, as in Chrome).
+  // Steps 7.2-7.3: headerNames likewise; either failing to parse is a network error (methods first, as in Chrome).
   if (methods === null) return fail('InvalidAllowMethodsPreflightResponse');
   const headerNamesRaw = parseTokenList(allowHeaders);
   if (headerNamesRaw === null) return fail('InvalidAllowHeadersPreflightResponse');
-  // Step 7.6: (if methods is null and the use-CORS-preflight flag is set, methods is « method »: not observable here.)
-  // Step 7.7: the method must be in methods, be safelisted, or be covered by `*`
+  // Step 7.4: (if methods is null and the use-CORS-preflight flag is set, methods is « method »: not observable here.)
+  // Step 7.5: the method must be in methods, be safelisted, or be covered by `*`
   // without credentials. Chrome upper-cases the method before its byte-exact lookup
   // (`PreflightResult::EnsureAllowedCrossOriginMethod`); the spec does not.
   const chromeMethod = asciiUpper(method);
@@ -105,13 +106,13 @@ export function validatePreflightResponse(
     if (methods.includes(method)) f.methodCaseDiffersFromSpec = true;
     return f;
   }
-  // Step 7.8: header names compare case-insensitively.
+  // Steps 7.6-7.7: header names compare case-insensitively.
   if (requestHeaderNames.length === 0) return null;
   const headerNames = headerNamesRaw.map(asciiLower);
   const wildcard = !credentialsInclude && headerNames.includes('*');
   for (const name of requestHeaderNames) {
     if (headerNames.includes(name)) continue;
-    // Step 7.8: `*` without credentials covers every name except `Authorization`.
+    // Steps 7.6-7.7: `*` without credentials covers every name but a CORS non-wildcard one (`Authorization`).
     if (wildcard && !isCorsNonWildcardRequestHeaderName(name)) continue;
     const f = fail('HeaderDisallowedByPreflightResponse', name);
     if (wildcard) f.authorizationNotCoveredByWildcard = true;

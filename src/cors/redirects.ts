@@ -17,7 +17,7 @@ export function isRedirectStatus(status: number | undefined): boolean {
  * Whether a response is a redirect the browser would follow: a redirect status
  * with a `Location` header (Chrome's `HttpResponseHeaders::IsRedirect`).
  * A preflight may not be one.
- * @see https://fetch.spec.whatwg.org/#cors-preflight-fetch-0 (step 6: the preflight's redirect mode is "error")
+ * @see https://fetch.spec.whatwg.org/#cors-preflight-fetch-0 (steps 6 and 8: fetched without following redirects, a redirect is no ok status)
  */
 export function isFollowedRedirect(status: number | undefined, headers: HeaderList): boolean {
   return isRedirectStatus(status) && hasHeader(headers, 'location');
@@ -41,10 +41,10 @@ export function checkRedirectLocation(
 ): RedirectLocationError | null {
   // Step 6: a location URL whose scheme is not an HTTP(S) scheme is a network error.
   if (!isHttpScheme(location.scheme)) return 'CorsDisabledScheme';
-  // Step 8: mode "cors", location includes credentials, and the request's origin
+  // Step 9: mode "cors", location includes credentials, and the request's origin
   // is tainted or is not same origin with the location: network error.
   if (location.hasCredentials && (tainted || requestOrigin !== location.origin)) return 'RedirectContainsCredentials';
-  // Chrome also rejects credentials in a location when the CORS flag is set.
+  // Step 10: response tainting "cors" (the CORS flag) and a location with credentials: network error.
   if (location.hasCredentials && corsFlag) return 'RedirectContainsCredentials';
   return null;
 }
@@ -53,10 +53,10 @@ export function checkRedirectLocation(
  * Whether following a redirect from `current` to `location` taints the
  * request's origin, so that it is serialized as `null` from then on (the
  * `Origin: null` seen after a cross-origin redirect).
- * @see https://fetch.spec.whatwg.org/#concept-http-redirect-fetch (step 13)
+ * @see https://fetch.spec.whatwg.org/#concept-request-tainted-origin (a redirect-taint other than "same-origin")
  */
 export function taintsOrigin(currentOrigin: string, locationOrigin: string, requestOrigin: string): boolean {
-  // Step 13: current URL's origin is not same origin with locationURL's origin,
-  // and request's origin is not same origin with current URL's origin.
+  // A URL of the URL list is not same origin with the one before it, and the request's
+  // origin is not same origin with that one either.
   return currentOrigin !== locationOrigin && requestOrigin !== currentOrigin;
 }

@@ -33,11 +33,11 @@ export function parseExposeHeaders(headers: HeaderList): string[] | null {
  * The response-header names a script can read from a CORS response: the
  * safelisted ones, those listed in `Access-Control-Expose-Headers`, and with `*`
  * (only when credentials mode is not "include") every name but `Set-Cookie`.
- * @see https://fetch.spec.whatwg.org/#main-fetch (step 14.3: CORS-exposed header-name list)
+ * @see https://fetch.spec.whatwg.org/#main-fetch (step 14.1: CORS-exposed header-name list)
  */
 export function exposedResponseHeaderNames(headers: HeaderList, credentialsInclude: boolean): string[] {
   const listed = parseExposeHeaders(headers) ?? [];
-  // Step 14.3.2: `*` exposes all names when the credentials mode is not "include".
+  // Step 14.1.2: `*` exposes all names when the credentials mode is not "include".
   const all = !credentialsInclude && listed.includes('*');
   const out = new Set<string>();
   for (const [name] of headers) {

@@ -14,6 +14,8 @@ import { catalogueEntryOrNull } from '../cors/catalogue';
 import { findingProse } from '../cors/describe';
 import { getHeader, parseTokenList } from '../cors/header-list';
 import { isCorsSafelistedMethod, normalizeMethod } from '../cors/methods';
+import { isCorsNonWildcardRequestHeaderName } from '../cors/request-headers';
+import { originOf } from '../cors/origin';
 import type { Credentials, Finding, Message, PreflightObserved, Redirect, Verdict } from '../cors/types';
 
 /** What an override is computed from: an exchange as the report carries it (structurally). */
@@ -110,15 +112,10 @@ const METHODS = 'access-control-allow-methods';
 const HEADERS = 'access-control-allow-headers';
 const EXPOSE = 'access-control-expose-headers';
 
+/** The origin of an http(s) URL: a header rule can only be made for those. */
 function httpOrigin(url: string | null): string | null {
-  if (url === null) return null;
-  try {
-    const u = new URL(url);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
-    return u.origin;
-  } catch {
-    return null;
-  }
+  const origin = url === null ? null : originOf(url);
+  return origin !== null && (origin.startsWith('http://') || origin.startsWith('https://')) ? origin : null;
 }
 
 /** The server's list as tokens, or [] when absent or unparsable (then it is replaced, not merged). */
@@ -225,7 +222,7 @@ export function planOverride(subject: OverrideSubject, expose: readonly string[]
     const serverHeaders = h.tokens.filter((t) => t !== '*' || !include);
     const allowed = new Set(h.tokens.map((t) => t.toLowerCase()));
     const wildcard = !include && allowed.has('*');
-    const missing = requested.filter((x) => !allowed.has(x) && !(wildcard && x !== 'authorization'));
+    const missing = requested.filter((x) => !allowed.has(x) && !(wildcard && !isCorsNonWildcardRequestHeaderName(x)));
     server.headers = union(serverHeaders.filter((t) => t !== '*'), requested, true);
     if (sent && (!h.valid || missing.length > 0) && !(rescue && missing.length === 0)) preflight.push({ name: HEADERS, value: union(serverHeaders, missing, true).join(', ') });
   }

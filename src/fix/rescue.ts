@@ -10,6 +10,7 @@
  * - everything else continues untouched: other initiators get the server's own answer.
  * @see https://fetch.spec.whatwg.org/#cors-preflight-fetch
  */
+import { originOf } from '../cors/origin';
 import type { HeaderLine, OverridePlan } from './plan';
 
 /** The part of a plan a rescue needs. */
@@ -36,15 +37,6 @@ const CONTINUE: RescueAction = { kind: 'continue' };
 function header(headers: Record<string, string>, name: string): string | undefined {
   for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === name) return v;
   return undefined;
-}
-
-function originOf(url: string): string | null {
-  try {
-    const u = new URL(url);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.origin : null;
-  } catch {
-    return null;
-  }
 }
 
 /** The Fetch.enable patterns for a set of plans: the target origins only, both stages. */

@@ -1,5 +1,6 @@
 import { accessControlRequestHeaders } from '../cors/request-headers';
-import { headerValue, originOf } from '../traffic/headers';
+import { getHeader } from '../cors/header-list';
+import { originOf } from '../cors/origin';
 import type { HarEntry } from './read';
 
 /**
@@ -11,7 +12,7 @@ import type { HarEntry } from './read';
 /** Is this entry a CORS preflight? Chrome marks them; any OPTIONS with Access-Control-Request-Method is one. */
 export function isPreflight(e: HarEntry): boolean {
   if (e.method !== 'OPTIONS') return false;
-  return e.initiatorType === 'preflight' || e.resourceType === 'preflight' || headerValue(e.requestHeaders, 'access-control-request-method') !== null;
+  return e.initiatorType === 'preflight' || e.resourceType === 'preflight' || getHeader(e.requestHeaders, 'access-control-request-method') !== null;
 }
 
 function resolve(location: string, base: string): string | null {
@@ -89,16 +90,16 @@ export interface InitiatorGuess {
 export function initiatorOf(chain: readonly HarEntry[], preflights: readonly HarEntry[], pageUrl: (e: HarEntry) => string | null): InitiatorGuess {
   const first = chain[0]!;
   for (const hop of chain) {
-    const o = headerValue(hop.requestHeaders, 'origin');
+    const o = getHeader(hop.requestHeaders, 'origin');
     if (o !== null && o !== 'null') return { origin: o, from: 'origin-header' };
   }
-  const pf = preflights.find((p) => (p.initiatorUrl ?? p.url) === first.url && headerValue(p.requestHeaders, 'access-control-request-method') === first.method);
-  const pfOrigin = pf ? headerValue(pf.requestHeaders, 'origin') : null;
+  const pf = preflights.find((p) => (p.initiatorUrl ?? p.url) === first.url && getHeader(p.requestHeaders, 'access-control-request-method') === first.method);
+  const pfOrigin = pf ? getHeader(pf.requestHeaders, 'origin') : null;
   if (pfOrigin !== null && pfOrigin !== 'null') return { origin: pfOrigin, from: 'preflight' };
   const page = pageUrl(first);
   const pageOrigin = page === null ? null : originOf(page);
   if (pageOrigin) return { origin: pageOrigin, from: 'page' };
-  const referer = headerValue(first.requestHeaders, 'referer');
+  const referer = getHeader(first.requestHeaders, 'referer');
   const refOrigin = referer === null ? null : originOf(referer);
   if (refOrigin) return { origin: refOrigin, from: 'referer' };
   return { origin: null, from: 'none' };
@@ -127,8 +128,8 @@ export function takePreflight(
   for (let i = 0; i < pool.length; i++) {
     const p = pool[i]!;
     if ((p.initiatorUrl ?? p.url) !== hop.url && p.url !== hop.url) continue;
-    if (headerValue(p.requestHeaders, 'access-control-request-method') !== hop.method) continue;
-    const po = headerValue(p.requestHeaders, 'origin');
+    if (getHeader(p.requestHeaders, 'access-control-request-method') !== hop.method) continue;
+    const po = getHeader(p.requestHeaders, 'origin');
     if (origin !== null && po !== null && po !== origin && po !== 'null') continue;
     // Where both ids are known (the DevTools Protocol), the link is exact.
     if (p.initiatorRequestId !== null && hop.requestId !== undefined && p.initiatorRequestId !== hop.requestId) continue;
@@ -137,7 +138,7 @@ export function takePreflight(
       if (owner !== undefined && owner !== chainId) continue;
     }
     if (start !== null && end !== null && Number.isFinite(p.startedAt) && (p.startedAt < start - EARLY_MS || p.startedAt > end + EARLY_MS)) continue;
-    if ((headerValue(p.requestHeaders, 'access-control-request-headers') ?? '') === names) {
+    if ((getHeader(p.requestHeaders, 'access-control-request-headers') ?? '') === names) {
       best = i;
       break;
     }

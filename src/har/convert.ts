@@ -5,7 +5,8 @@ import type { HeaderList } from '../cors/types';
 import { buildExchange } from '../traffic/build-exchange';
 import type { CaptureEvent } from '../traffic/events';
 import type { Exchange } from '../traffic/exchange';
-import { headerValue, originOf } from '../traffic/headers';
+import { getHeader } from '../cors/header-list';
+import { originOf } from '../cors/origin';
 import { TabSession } from '../traffic/session';
 import { initiatorOf, inTimeOrder, isPreflight, redirectChains, takePreflight, type InitiatorGuess } from './chains';
 import { confidenceOf, fileNotes, type Confidence, type HarNote, type HarSource } from './notes';
@@ -82,7 +83,7 @@ function pageLocator(har: HarFile, ordered: readonly HarEntry[]): { pageOf: (e: 
 
 function responseHeaders(e: HarEntry): HeaderList {
   // A redirect written with redirectURL but without its Location header (some recorders): put it back.
-  if (e.redirectURL !== '' && headerValue(e.responseHeaders, 'location') === null) return [...e.responseHeaders, ['location', e.redirectURL]];
+  if (e.redirectURL !== '' && getHeader(e.responseHeaders, 'location') === null) return [...e.responseHeaders, ['location', e.redirectURL]];
   return e.responseHeaders;
 }
 
@@ -154,7 +155,7 @@ export function convertHar(har: HarFile): HarConversion {
       // Blocked where the rules fail without credentials (decided, or fetch()'s default when nothing
       // decides), or with them where a Cookie header proves they were sent.
       const first = asBlocked.findings[0];
-      const cookie = headerValue(rec.request?.headers, 'cookie') !== null;
+      const cookie = getHeader(rec.request?.headers, 'cookie') !== null;
       if (first?.severity === 'error' && first.id !== 'unexplained-cors-failure' && (asBlocked.credentials.value !== 'include' || cookie)) out = asBlocked;
     }
     confidence.set(out.id, confidenceOf(out, { source, chain: info?.chain ?? [], initiatorFrom: info?.from ?? 'none', decisionInferred, failuresRecorded: har.failuresRecorded, cookiesSeen: cookies }));
@@ -191,7 +192,7 @@ function chromeError(hop: HarEntry, hops: number): string {
 
 /** Whether the HAR holds any Cookie header: a sanitized export, or a recorder that drops them, holds none. */
 function cookiesSeen(har: HarFile): boolean {
-  return har.entries.some((e) => headerValue(e.requestHeaders, 'cookie') !== null || headerValue(e.responseHeaders, 'set-cookie') !== null);
+  return har.entries.some((e) => getHeader(e.requestHeaders, 'cookie') !== null || getHeader(e.responseHeaders, 'set-cookie') !== null);
 }
 
 function originGuess(exchanges: readonly Exchange[]): string {

@@ -2,7 +2,7 @@ import { expand, originVars, scenarios, type Call, type Expect, type Reply, type
 import type { HeaderList, Message } from '../cors/types';
 import { buildExchange } from '../traffic/build-exchange';
 import type { Exchange } from '../traffic/exchange';
-import type { ExchangeRecord } from '../traffic/session';
+import type { ExchangeRecord } from '../traffic/record';
 
 /**
  * The lab's scenarios (lab/scenarios.mjs) as the exchanges the capture would record: each call

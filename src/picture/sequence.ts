@@ -1,7 +1,7 @@
 import { describeFinding } from '../cors/describe';
 import type { Finding, HeaderList, Message } from '../cors/types';
 import { isoTime } from '../report/format';
-import { originOf } from '../report/summary';
+import { originLabel } from '../report/summary';
 import type { Exchange } from '../traffic/exchange';
 
 /**
@@ -151,7 +151,7 @@ function pageError(ex: Exchange, withheld: Message | null): Arrow {
 /** The steps of one exchange, in the order they happened. */
 export function sequenceOf(ex: Exchange, opts: SequenceOptions = {}): Sequence {
   const time = opts.time ?? isoTime;
-  const server = originOf(ex.url);
+  const server = originLabel(ex.url);
   const steps: Step[] = [];
   const stopped = ex.verdict === 'blocked' || ex.verdict === 'failed-before-cors';
   // The first error explains a block (or names the network failure): the ✗ carries its title.

@@ -224,12 +224,3 @@ export const hostile: Exchange = base('9', {
   ],
 });
 
-/** A long session, for the linear-time renderings. */
-export function manyExchanges(n: number): Exchange[] {
-  const out: Exchange[] = [];
-  for (let i = 0; i < n; i++) {
-    const src = realisticExchanges[i % realisticExchanges.length]!;
-    out.push({ ...src, id: String(1000 + i), url: `${src.url}?n=${i}` });
-  }
-  return out;
-}

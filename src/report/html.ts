@@ -3,7 +3,7 @@ import type { Finding, HeaderList, Message } from '../cors/types';
 import type { Exchange } from '../traffic/exchange';
 import { credentialsText, hasPreflightMessages, httpUrl, isoTime, partition, reasonOf, statusText, verdictLabel, visibleControls } from './format';
 import type { SessionReport } from './schema';
-import { originOf, summarize, VERDICT_ORDER, type ReportSummary } from './summary';
+import { originLabel, summarize, VERDICT_ORDER, type ReportSummary } from './summary';
 import { pictureHtml, PICTURE_CSS } from '../picture';
 
 /**
@@ -141,7 +141,7 @@ function exchangeBody(ex: Exchange): string {
   const meta: Array<[string, string]> = [
     ['Started', isoTime(ex.startedAt)],
     ['Initiator', ex.initiatorOrigin ?? '—'],
-    ['Target origin', originOf(ex.url)],
+    ['Target origin', originLabel(ex.url)],
     ['Type', ex.resourceType],
     ['Mode', ex.mode ?? 'unknown'],
     ['Credentials', credentialsText(ex.credentials)],
@@ -213,7 +213,7 @@ export function renderHtml(report: SessionReport): string {
     `<meta http-equiv="Content-Security-Policy" content="${esc(HTML_CSP)}">`,
     '<meta name="referrer" content="no-referrer">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>CORS Lens session: ${val(originOf(report.tab.url))} at ${val(report.exportedAt)}</title>`,
+    `<title>CORS Lens session: ${val(originLabel(report.tab.url))} at ${val(report.exportedAt)}</title>`,
     `<style>${CSS}${PICTURE_CSS}</style></head><body>`,
     '<header><h1>CORS Lens session report</h1><dl class="meta">',
     `<dt>Tab</dt><dd class="mono">${val(report.tab.url)}</dd>`,

@@ -1,6 +1,7 @@
 import type { Credentials, HeaderList, Inferred, Message, Redirect } from '../cors/types';
 import type { Exchange } from '../traffic/exchange';
-import { findingV1, findingV2, upgradeV1Findings, type Readers } from './import-finding';
+import { findingV1, findingV2, upgradeV1Findings } from './import-finding';
+import { Invalid, READERS, arr, bool, describe, fail, int, num, obj, oneOf, oneOfOrNull, statusCode, str, strOrNull, type Obj } from './import-read';
 import { REPORT_SCHEMA, REPORT_VERSION, type SessionReport } from './schema';
 
 /**
@@ -53,84 +54,6 @@ const VERDICTS = ['allowed', 'blocked', 'not-cors', 'failed-before-cors', 'unkno
 const MODES = ['cors', 'no-cors', 'navigate', 'same-origin'] as const;
 const CREDENTIALS = ['include', 'omit-or-same-origin'] as const;
 const OBSERVED = ['sent', 'cached', 'missing'] as const;
-
-/** Thrown inside the reader only; `parseReport` turns it into `{ ok: false }`. */
-class Invalid {
-  constructor(readonly path: string, readonly problem: string) {}
-}
-
-type Obj = Record<string, unknown>;
-
-/** A short, one-line picture of a wrong value, for the message. */
-function describe(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'object') return 'an object';
-  const s = JSON.stringify(v) ?? String(v);
-  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
-}
-
-function fail(path: string, expected: string, got: unknown): never {
-  throw new Invalid(path, `should be ${expected}, got ${describe(got)}`);
-}
-
-function obj(v: unknown, path: string): Obj {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail(path, 'an object', v);
-  return v as Obj;
-}
-
-function arr(v: unknown, path: string): unknown[] {
-  if (!Array.isArray(v)) fail(path, 'an array', v);
-  return v;
-}
-
-function str(v: unknown, path: string): string {
-  if (typeof v !== 'string') fail(path, 'a string', v);
-  return v;
-}
-
-function strOrNull(v: unknown, path: string): string | null {
-  if (v === null) return null;
-  if (typeof v !== 'string') fail(path, 'a string or null', v);
-  return v;
-}
-
-function bool(v: unknown, path: string): boolean {
-  if (typeof v !== 'boolean') fail(path, 'true or false', v);
-  return v;
-}
-
-function num(v: unknown, path: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) fail(path, 'a number', v);
-  return v;
-}
-
-function int(v: unknown, path: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v)) fail(path, 'an integer', v);
-  return v;
-}
-
-function oneOf<T extends string>(v: unknown, allowed: readonly T[], path: string): T {
-  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
-    fail(path, `one of ${allowed.map((a) => `"${a}"`).join(', ')}`, v);
-  }
-  return v as T;
-}
-
-function oneOfOrNull<T extends string>(v: unknown, allowed: readonly T[], path: string): T | null {
-  if (v === null) return null;
-  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) {
-    fail(path, `one of ${allowed.map((a) => `"${a}"`).join(', ')} or null`, v);
-  }
-  return v as T;
-}
-
-function statusCode(v: unknown, path: string): number {
-  const n = int(v, path);
-  if (n < 0 || n > 999) fail(path, 'an HTTP status code', v);
-  return n;
-}
 
 function headerList(v: unknown, path: string): HeaderList {
   return arr(v, path).map((h, i) => {
@@ -200,7 +123,6 @@ function preflight(v: unknown, path: string): Exchange['preflight'] {
   return p;
 }
 
-const READERS: Readers = { obj, str, strOrNull, bool, int, arr, oneOf, oneOfOrNull, fail };
 
 /**
  * One exchange of a report, checked field by field against its schema version: a version 1

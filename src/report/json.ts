@@ -1,6 +1,7 @@
 import type { Exchange } from '../traffic/exchange';
 import { DEFAULT_REDACTED_PARAMS, redactExchange, redactUrl, type Redaction } from './redact';
 import { REPORT_SCHEMA, REPORT_VERSION, type SessionReport } from './schema';
+import { originOf } from '../cors/origin';
 
 export interface ReportInput {
   exchanges: readonly Exchange[];
@@ -20,13 +21,7 @@ export function buildReport(input: ReportInput): SessionReport {
   const r: Redaction = isPolicy(input.redact)
     ? input.redact
     : { headers: new Set(input.redact.map((n) => n.toLowerCase())), params: new Set(input.redact.length ? DEFAULT_REDACTED_PARAMS : []) };
-  let origin: string | null = null;
-  try {
-    const o = new URL(input.tab.url).origin;
-    origin = o === 'null' ? null : o;
-  } catch {
-    origin = null;
-  }
+  const origin = originOf(input.tab.url);
   return {
     schema: REPORT_SCHEMA,
     version: REPORT_VERSION,

@@ -4,7 +4,7 @@ import type { Exchange } from '../traffic/exchange';
 import { credentialsText, hasPreflightMessages, httpUrl, isoTime, partition, statusText, verdictLabel, visibleControls } from './format';
 import { esc } from './html';
 import type { SessionReport } from './schema';
-import { originOf, summarize, VERDICT_ORDER } from './summary';
+import { originLabel, summarize, VERDICT_ORDER } from './summary';
 import { pictureMarkdown } from '../picture';
 
 /**
@@ -111,7 +111,7 @@ export function exchangeMarkdown(ex: Exchange, headingLevel = 3): string {
   out.push(pictureMarkdown(ex), '');
   const rows: string[][] = [
     ['Initiator', ex.initiatorOrigin === null ? 'unknown' : code(ex.initiatorOrigin)],
-    ['Target origin', code(originOf(ex.url))],
+    ['Target origin', code(originLabel(ex.url))],
     ['Type', mdText(ex.resourceType, 'space')],
     ['Mode', ex.mode === null ? 'unknown' : mdText(ex.mode, 'space')],
     ['Credentials', mdText(credentialsText(ex.credentials))],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { realisticExchanges, wildcardWithCredentials } from './fixtures.test-helper';
-import { originOf, summarize } from './summary';
+import { originLabel, summarize } from './summary';
 
 describe('summarize', () => {
   const s = summarize(realisticExchanges);
@@ -39,9 +39,9 @@ describe('summarize', () => {
     expect(nulls.origins).toEqual([{ initiator: null, target: 'not a url', exchanges: 1, blocked: 1 }]);
   });
 
-  it('originOf keeps the port and falls back to the text', () => {
-    expect(originOf('http://127.0.0.1:8080/a?b')).toBe('http://127.0.0.1:8080');
-    expect(originOf('data:text/plain,x')).toBe('data:text/plain,x');
+  it('originLabel keeps the port and falls back to the text', () => {
+    expect(originLabel('http://127.0.0.1:8080/a?b')).toBe('http://127.0.0.1:8080');
+    expect(originLabel('data:text/plain,x')).toBe('data:text/plain,x');
   });
 
   it('is empty for no exchanges', () => {

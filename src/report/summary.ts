@@ -1,3 +1,4 @@
+import { originOf } from '../cors/origin';
 import { describeFinding } from '../cors/describe';
 import type { Severity, Verdict } from '../cors/types';
 import type { Exchange } from '../traffic/exchange';
@@ -32,14 +33,9 @@ export interface ReportSummary {
   origins: OriginPair[];
 }
 
-/** `https://api.example:8443` for a URL, or the text itself when it is not one with an origin. */
-export function originOf(url: string): string {
-  try {
-    const o = new URL(url).origin;
-    return o === 'null' ? url : o;
-  } catch {
-    return url;
-  }
+/** `https://api.example:8443` for a URL, or the text itself when it is not one with an origin (for display). */
+export function originLabel(url: string): string {
+  return originOf(url) ?? url;
 }
 
 function compareNullable(a: string | null, b: string | null): number {
@@ -66,7 +62,7 @@ export function summarize(exchanges: readonly Exchange[]): ReportSummary {
       if (c) c.exchanges++;
       else findings.set(f.id, { id: f.id, title: describeFinding(f).title, severity: f.severity, chromeCorsError: f.chromeCorsError, exchanges: 1 });
     }
-    const target = originOf(ex.url);
+    const target = originLabel(ex.url);
     const key = JSON.stringify([ex.initiatorOrigin, target]);
     let p = pairs.get(key);
     if (!p) pairs.set(key, (p = { initiator: ex.initiatorOrigin, target, exchanges: 0, blocked: 0 }));

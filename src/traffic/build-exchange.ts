@@ -1,13 +1,13 @@
 import { analyzeExchange, CORS_FAILURE_ERROR } from '../cors/analyze';
 import type { Inferred, Message, Observation, RequestMode } from '../cors/types';
 import type { Exchange } from './exchange';
-import { headerValue } from './headers';
-import type { ExchangeRecord } from './session';
+import { getHeader } from '../cors/header-list';
+import type { ExchangeRecord } from './record';
 
 const MODES: ReadonlySet<string> = new Set(['cors', 'no-cors', 'navigate', 'same-origin']);
 
 function modeOf(request: Message | null): RequestMode | null {
-  const mode = headerValue(request?.headers, 'sec-fetch-mode');
+  const mode = getHeader(request?.headers, 'sec-fetch-mode');
   return mode !== null && MODES.has(mode) ? (mode as RequestMode) : null;
 }
 
@@ -70,7 +70,7 @@ function analyzeFirefox(obs: Observation, rec: ExchangeRecord) {
   const asBlocked = analyzeExchange({ ...obs, error: CORS_FAILURE_ERROR });
   const first = asBlocked.findings[0];
   if (asBlocked.verdict !== 'blocked' || !first || first.severity !== 'error' || first.id === 'unexplained-cors-failure') return analysis;
-  const cookie = headerValue(rec.request?.headers, 'cookie') !== null;
+  const cookie = getHeader(rec.request?.headers, 'cookie') !== null;
   // Blocked where the rules fail without credentials (decided so, or fetch()'s default when nothing
   // decides), or with them where a Cookie header proves they were sent.
   const withoutCredentials = asBlocked.credentials.value === 'omit-or-same-origin' || asBlocked.credentials.rule === 'credentials-undecided';
@@ -135,6 +135,6 @@ function preflightNote(sent: boolean, observed: ExchangeRecord['preflightObserve
 }
 
 function originHeader(preflightRequest: Message | null): Message['headers'] {
-  const origin = headerValue(preflightRequest?.headers, 'origin');
+  const origin = getHeader(preflightRequest?.headers, 'origin');
   return origin === null ? [] : [['origin', origin]];
 }

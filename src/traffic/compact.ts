@@ -1,6 +1,6 @@
 import type { HeaderList, Message } from '../cors/types';
 import type { PendingPreflight } from './pairing';
-import type { ExchangeRecord } from './session';
+import type { ExchangeRecord } from './record';
 
 /**
  * Storage form of a record. Most header lines repeat across requests (user-agent,

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TabSession } from './session';
 import type { CaptureEvent } from './events';
-import { originOf } from './headers';
+import { originOf } from '../cors/origin';
 import type { Exchange } from './exchange';
 
 /** Real webRequest events from Firefox 153 ESR (see the fixture's `recorded`). */

@@ -1,5 +1,5 @@
 import type { PendingPreflight } from './pairing';
-import type { ExchangeRecord } from './session';
+import type { ExchangeRecord } from './record';
 import { accessControlRequestHeaders } from '../cors/request-headers';
 import { preflightReasons } from '../cors/preflight-required';
 

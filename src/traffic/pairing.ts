@@ -1,5 +1,5 @@
 import type { HeaderList, Message } from '../cors/types';
-import { headerValue } from './headers';
+import { getHeader } from '../cors/header-list';
 
 /**
  * A preflight the browser sent, waiting for the request it was sent for.
@@ -38,7 +38,7 @@ export function pairingKey(scope: PairingScope, method: string): string {
 /** Is this OPTIONS request a CORS preflight? Only preflights carry `Access-Control-Request-Method`. */
 export function preflightMethodOf(method: string, headers: HeaderList): string | null {
   if (method !== 'OPTIONS') return null;
-  return headerValue(headers, 'access-control-request-method');
+  return getHeader(headers, 'access-control-request-method');
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Message } from '../cors/types';
 import { preflightCacheExpiry } from '../cors/preflight-cache';
 import { isCorsSafelistedMethod } from '../cors/methods';
-import { headerValue } from './headers';
+import { getHeader } from '../cors/header-list';
 import { isCorsNonWildcardRequestHeaderName } from '../cors/request-headers';
 
 /**
@@ -32,8 +32,8 @@ export function cacheEntryFor(
   response: Message,
   receivedAt: number,
 ): PreflightCacheEntry {
-  const methods = tokens(headerValue(response.headers, 'access-control-allow-methods'));
-  const headerNames = tokens(headerValue(response.headers, 'access-control-allow-headers')).map((h) => h.toLowerCase());
+  const methods = tokens(getHeader(response.headers, 'access-control-allow-methods'));
+  const headerNames = tokens(getHeader(response.headers, 'access-control-allow-headers')).map((h) => h.toLowerCase());
   return {
     origin,
     url,
@@ -41,7 +41,7 @@ export function cacheEntryFor(
     methods: methods.length > 0 ? methods : [requestedMethod],
     headerNames,
     wildcard: methods.includes('*') || headerNames.includes('*'),
-    expiresAt: preflightCacheExpiry(receivedAt, headerValue(response.headers, 'access-control-max-age')),
+    expiresAt: preflightCacheExpiry(receivedAt, getHeader(response.headers, 'access-control-max-age')),
   };
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadTrace, type TraceScenario } from '../../tests/fixtures/traces';
 import { TabSession } from './session';
+import { ChangeTracker } from './changes';
 import { isCorsSafelistedMethod } from '../cors/methods';
 import type { CaptureEvent } from './events';
 
@@ -111,11 +112,12 @@ describe('bounded session', () => {
 
   it('drops the oldest exchanges over the cap and counts them', () => {
     const session = new TabSession(1, 100);
+    const changes = (session.observer = new ChangeTracker());
     for (let i = 0; i < 250; i++) session.handle(simple(i));
     expect(session.size).toBe(100);
     expect(session.dropped).toBe(150);
     expect(session.exchanges()[0]!.id).toBe('150');
-    const { removed } = session.drainChanges();
+    const { removed } = changes.take((id) => session.stillWaiting(id));
     expect(removed).toHaveLength(150);
   });
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Requests, ResponseOf } from '../../src/shared/protocol';
 import type { SessionReport } from '../../src/report/schema';
+import { waitFor } from '../shared/wait';
 
 export const DIST = process.env.CORS_LENS_DIST ? resolve(process.env.CORS_LENS_DIST) : resolve(import.meta.dirname, '../../dist');
 export const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
@@ -87,20 +88,7 @@ export async function launch(opts: { devtools?: boolean; dist?: string } = {}): 
   return launched;
 }
 
-export async function waitFor<T>(probe: () => Promise<T>, what: string, timeoutMs = 10_000): Promise<NonNullable<T>> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await probe();
-      if (v) return v as NonNullable<T>;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
+export { waitFor } from '../shared/wait';
 
 export interface ChromeVerdict {
   url: string;

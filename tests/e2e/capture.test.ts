@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startLab } from '../../lab/server.mjs';
 import { customHeaderNames, launch, recordChromeVerdicts, stopServiceWorker, waitFor, type ChromeVerdict, type Launched, exportReport } from './browser';
+import { settled } from '../shared/wait';
 import type { SessionReport } from '../../src/report/schema';
 import type { Exchange } from '../../src/traffic/exchange';
 
@@ -37,7 +38,8 @@ beforeAll(async () => {
   await waitFor(async () => (await l.request('cors-lens/status', {})).tabs.includes(tabId), 'capture of the lab tab', 90_000);
   const { verdicts } = await recordChromeVerdicts(page);
   await page.evaluate(() => (window as unknown as { corsLab: { runAll(): Promise<unknown> } }).corsLab.runAll());
-  await new Promise((r) => setTimeout(r, 400));
+  // The last events may still be on their way to the worker: export once the session has settled.
+  await settled(async () => (await exportSession()).exchanges.map((e) => `${e.id}:${e.verdict}:${e.response?.statusCode ?? e.error}`), 'the recorded exchanges');
   report = await exportSession();
   // Cross-origin at any point: a same-origin request redirected to another origin becomes a CORS request.
   chromeSaw = [...verdicts.values()].filter((v) => scenarioOf(v.url) !== null && (!v.url.startsWith(lab.originA) || !v.finalUrl.startsWith(lab.originA)));

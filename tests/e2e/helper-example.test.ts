@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { startLab } from '../../lab/server.mjs';
 import { assertBrowser, CHROME } from './browser';
 import { recordCors, recordCorsOnPage, type CorsRecorder } from '../../src/helper';
+import { pollUntil, settled } from '../shared/wait';
 
 /**
  * An example of the test-suite helper, as a Playwright user's test would use it: attach to the
@@ -43,20 +44,15 @@ afterAll(async () => {
 const run = (id: string) => page.evaluate(([id, nonce]) => (window as unknown as CorsLab).corsLab.run(id!, { nonce }), [id, `${id}-${Math.random()}`]);
 
 /** Wait until the recorder has a settled exchange for this scenario (the page's promise settles first). */
-async function settled(cors: CorsRecorder, id: string): Promise<void> {
-  const end = Date.now() + 10_000;
-  while (Date.now() < end) {
-    if (cors.exchanges().some((e) => e.url.includes(`s=${id}`) && e.verdict !== 'unknown')) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`no settled exchange for ${id}`);
+async function settledFor(cors: CorsRecorder, id: string): Promise<void> {
+  await pollUntil(() => cors.exchanges().some((e) => e.url.includes(`s=${id}`) && e.verdict !== 'unknown'), `a settled exchange for ${id}`, { timeoutMs: 10_000, intervalMs: 20 });
 }
 
 describe('recordCorsOnPage + expectNoCorsFailures (Playwright)', () => {
   it('passes a test whose requests the server allows', async () => {
     const cors = await recordCorsOnPage(page);
     await run('seed-gin-simple-get');
-    await settled(cors, 'seed-gin-simple-get');
+    await settledFor(cors, 'seed-gin-simple-get');
     expect(() => cors.expectNoCorsFailures()).not.toThrow();
     cors.stop();
   });
@@ -65,7 +61,7 @@ describe('recordCorsOnPage + expectNoCorsFailures (Playwright)', () => {
     const cors = await recordCorsOnPage(page);
     const result = await run('rule-header-disallowed');
     expect(result.ok).toBe(false); // all the page itself learns: "Failed to fetch"
-    await settled(cors, 'rule-header-disallowed');
+    await settledFor(cors, 'rule-header-disallowed');
     let message = '';
     try {
       cors.expectNoCorsFailures();
@@ -85,13 +81,8 @@ describe('recordCorsOnPage + expectNoCorsFailures (Playwright)', () => {
   it('names Chrome\u2019s own CORS error for every lab request (any CDP session: here Playwright\u2019s)', async () => {
     const cors = await recordCors(await context.newCDPSession(page));
     await page.evaluate((nonce) => (window as unknown as CorsLab).corsLab.runAll({ nonce }), `all-${Math.random()}`);
-    let last = -1;
-    for (let i = 0; i < 100; i++) {
-      const n = cors.exchanges().length;
-      if (n === last && cors.exchanges().every((e) => e.verdict !== 'unknown')) break;
-      last = n;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    // Every exchange decided, and no more coming.
+    await settled(() => [cors.exchanges().length, cors.exchanges().every((e) => e.verdict !== 'unknown')], 'the recorded exchanges', 200);
     const failures = cors.failures();
     const named = failures.filter((f) => f.chrome !== null);
     const agree = named.filter((f) => {

@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { openRealPanel, type Remote } from './devtools';
 import { startLab } from '../../lab/server.mjs';
 import { launch, waitFor, type Launched, exportReport } from './browser';
+import { settled } from '../shared/wait';
 import type { SessionReport } from '../../src/report/schema';
 import type { Exchange } from '../../src/traffic/exchange';
 import { fixToCopy } from '../../src/panel/format';
@@ -40,8 +41,17 @@ async function openPanel(): Promise<void> {
 
 /** The panel's own DOM, read inside the panel (the Exchange detail and rows are plain DOM). */
 const inPanel = <T>(body: string) => panel.eval<T>(`(async () => { ${body} })()`);
+/**
+ * The filter typed in. Preact renders a state change in a microtask queued by the input event, so
+ * the `await` after it resumes once the filtered rows are drawn.
+ */
 const setFilter = (text: string) =>
-  inPanel(`const i = document.querySelector('[aria-label="Filter"]'); i.value = ${JSON.stringify(text)}; i.dispatchEvent(new Event('input', { bubbles: true })); await new Promise((r) => setTimeout(r, 50));`);
+  inPanel(`const i = document.querySelector('[aria-label="Filter"]'); i.value = ${JSON.stringify(text)}; i.dispatchEvent(new Event('input', { bubbles: true })); await Promise.resolve();`);
+/** Click the first row and wait for its detail to be drawn. */
+async function openFirstRow(): Promise<void> {
+  await inPanel(`const row = document.querySelector('[role=row][data-id]'); window.__want = row.dataset.id; row.click();`);
+  await waitFor(() => inPanel<boolean>(`return document.querySelector('.detail')?.dataset.id === window.__want;`), 'the detail of the first row');
+}
 const counts = () =>
   inPanel<{ shown: number; total: number }>(`const c = document.querySelector('[data-testid=counters]'); return { shown: Number(c.dataset.shown), total: Number(c.dataset.total) };`);
 
@@ -59,7 +69,8 @@ beforeAll(async () => {
   tabId = await l.tabIdOf(lab.originA);
   await waitFor(async () => (await l.request('cors-lens/status', {})).tabs.includes(tabId), 'capture of the lab tab', 150_000);
   await page.evaluate(() => (window as unknown as { corsLab: { runAll(): Promise<unknown> } }).corsLab.runAll());
-  await new Promise((r) => setTimeout(r, 500));
+  // The last events may still be on their way to the worker: export once the session has settled.
+  await settled(async () => (await exportSession()).exchanges.map((e) => `${e.id}:${e.verdict}:${e.response?.statusCode ?? e.error}`), 'the recorded exchanges');
   report = await exportSession();
   await openPanel();
   // Every lab scenario, one after the other, in a browser with DevTools open: minutes on a shared machine.
@@ -87,7 +98,7 @@ describe('the CORS panel inside the real DevTools', () => {
   it('opens a blocked exchange: finding title, Chrome error name and fix', async () => {
     await setFilter('s=rule-header-disallowed');
     expect((await counts()).shown).toBe(1);
-    await inPanel(`document.querySelector('[role=row][data-id]').click(); await new Promise((r) => setTimeout(r, 50));`);
+    await openFirstRow();
     const shot = await devtools.send<{ data: string }>('Page.captureScreenshot', { format: 'png' });
     writeFileSync(join(ARTIFACTS, 'panel-devtools-detail.png'), Buffer.from(shot.data, 'base64'));
     const detail = await inPanel<string>(`return document.querySelector('[aria-label="Exchange detail"]').textContent;`);
@@ -108,13 +119,14 @@ describe('the CORS panel inside the real DevTools', () => {
     const decisive = await inPanel<string[]>(`return [...document.querySelectorAll('tr.decisive')].map((r) => r.dataset.header).sort();`);
     expect(decisive).toEqual(['access-control-allow-headers', 'access-control-request-headers']);
     // Keyboard: Escape closes the detail.
-    await inPanel(`document.querySelector('[role=grid]').dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })); await new Promise((r) => setTimeout(r, 30));`);
-    expect(await inPanel<boolean>(`return document.querySelector('.detail') === null;`)).toBe(true);
+    await inPanel(`document.querySelector('[role=grid]').dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));`);
+    expect(await waitFor(() => inPanel<boolean>(`return document.querySelector('.detail') === null;`), 'the detail closed')).toBe(true);
   });
 
   it('filters to blocked only', async () => {
     await setFilter('');
-    await inPanel(`document.querySelector('[data-toggle=blockedOnly]').click(); await new Promise((r) => setTimeout(r, 50));`);
+    await inPanel(`document.querySelector('[data-toggle=blockedOnly]').click();`);
+    await waitFor(() => inPanel<boolean>(`return document.querySelector('[data-toggle=blockedOnly]').getAttribute('aria-pressed') === 'true';`), 'blocked only on');
     const blocked = report.exchanges.filter((e) => e.verdict === 'blocked').length;
     expect(blocked).toBeGreaterThan(5);
     expect(await counts()).toEqual({ shown: blocked, total: report.exchanges.length });
@@ -127,7 +139,7 @@ describe('the CORS panel inside the real DevTools', () => {
     const [ex] = byScenario('seed-gin-other-header');
     expect(ex?.preflight?.observed).toBe('sent');
     await setFilter('s=seed-gin-other-header');
-    await inPanel(`document.querySelector('[role=row][data-id]').click(); await new Promise((r) => setTimeout(r, 50));`);
+    await openFirstRow();
     await inPanel(`window.__testCopies = []; navigator.clipboard.writeText = async (t) => { window.__testCopies.push(t); };`);
     await inPanel(`document.querySelector('[aria-label="Copy preflight as curl"]').click();`);
     const curl = await waitFor(() => inPanel<string>(`return window.__testCopies.at(-1);`), 'the curl copied');

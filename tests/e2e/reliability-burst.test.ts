@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Page, Worker } from 'playwright-core';
 import { startBurstLab, type BurstLab, type BurstRunResult } from '../../lab/burst.mjs';
 import { launch, launchPlain, stopServiceWorker, waitFor, type Launched } from './browser';
+import { pollUntil } from '../shared/wait';
 
 /**
  * A burst: about 10,000 cross-origin requests in about 10 s from three tabs at once, recorded in
@@ -141,7 +142,9 @@ describe('a burst of 10,000 requests in three tabs, session cap 2,000', () => {
       await panel.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
       await panel.waitForFunction((w) => document.querySelector('[data-toggle=blockedOnly]')?.getAttribute('aria-pressed') !== w, was, { polling: 10, timeout: 10_000 });
       clicks.push(Date.now() - t);
-      await new Promise((r) => setTimeout(r, 250));
+      // The next click when the burst has gone on by a hundred requests (or is over).
+      const seen = burst.log.length;
+      await pollUntil(() => done || burst.log.length >= seen + 100, 'the burst going on', { timeoutMs: 60_000, intervalMs: 10 });
     }
     const results = await Promise.all(runs);
     const ms = Date.now() - t0;

@@ -5,6 +5,7 @@ import type { CDPSession, Page } from 'playwright-core';
 import { startLab } from '../../lab/server.mjs';
 import { RAW_CASES, startBurstLab, type BurstLab } from '../../lab/burst.mjs';
 import { exportReport, launch, waitFor, type Launched } from './browser';
+import { quietFor, settled } from '../shared/wait';
 import { renderHtml } from '../../src/report/html';
 import type { SessionReport } from '../../src/report/schema';
 
@@ -27,6 +28,8 @@ let l: Launched;
 const ran: string[] = [];
 const dialogs: string[] = [];
 const pageErrors: string[] = [];
+/** What a payload did, if anything: for `quietFor`, which fails the moment something happens. */
+const hostileRan = () => (ran.length + dialogs.length + pageErrors.length > 0 ? { ran, dialogs, pageErrors } : null);
 const requests: Array<{ url: string; from: string }> = [];
 let reports: SessionReport[] = [];
 let workerCdp: CDPSession;
@@ -81,7 +84,8 @@ beforeAll(async () => {
   await labPage.evaluate(() => (window as unknown as { corsLab: { runAll(o: object): Promise<unknown> } }).corsLab.runAll({ nonce: 'sec', group: 'hostile' }));
   await labPage.evaluate(() => (window as unknown as { corsLab: { runAll(o: object): Promise<unknown> } }).corsLab.runAll({ nonce: 'sec-all' }));
   await rawPage.evaluate((cases) => (window as unknown as { burst: { raw(c: string[], n: string): Promise<unknown> } }).burst.raw(cases, 'sec'), Object.keys(RAW_CASES));
-  await new Promise((r) => setTimeout(r, 500));
+  // The last events may still be on their way to the worker: export once both sessions have settled.
+  await settled(async () => (await Promise.all(tabs.map((t) => exportReport(l, t)))).map((r) => r.exchanges.map((e) => `${e.id}:${e.verdict}:${e.response?.statusCode ?? e.error}`)), 'the recorded exchanges');
   reports = await Promise.all(tabs.map((t) => exportReport(l, t)));
   mkdirSync(ARTIFACTS, { recursive: true });
   writeFileSync(join(ARTIFACTS, 'reliability-hostile-export.json'), JSON.stringify(reports[1], null, 2));
@@ -127,7 +131,7 @@ describe('hostile headers', () => {
         await rows.nth(r).click();
         text += await panel.locator('body').innerText();
       }
-      await new Promise((r) => setTimeout(r, 300));
+      await quietFor(hostileRan, 'a hostile payload running in the panel', 300);
       expect(text).toMatch(/<script>|<img/);
       await panel.close();
     }
@@ -151,7 +155,7 @@ describe('hostile headers', () => {
       // Printing opens every <details>: render that too.
       await page.emulateMedia({ media: 'print' });
       await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
-      await new Promise((r) => setTimeout(r, 200));
+      await quietFor(hostileRan, 'a hostile payload running in the report', 200);
       expect(await page.locator('body').innerText()).toContain('<script>');
       expect(await page.locator('script').count()).toBe(0);
       expect(await page.locator('img, iframe, object, embed').count()).toBe(0);

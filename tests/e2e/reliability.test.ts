@@ -3,7 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { startBurstLab, type BurstLab, type BurstRunOptions, type BurstRunResult } from '../../lab/burst.mjs';
-import { exportReport, launch, stopServiceWorker, waitFor, type Launched } from './browser';
+import { exportReport, launch, stopServiceWorker, type Launched } from './browser';
+import { pollUntil, settled, waitFor } from '../shared/wait';
 import type { SessionReport } from '../../src/report/schema';
 import type { Exchange } from '../../src/traffic/exchange';
 
@@ -33,10 +34,11 @@ export function seeded(seed: number): () => number {
 /**
  * What an abrupt stop may lose: the events of the storage round trip in flight when it came
  * (SessionStore.writeExchanges in src/background/store.ts writes each change at once, or as soon as
- * the previous write is answered), and the events the browser was handing the stopping worker. Measured
- * over 6 runs: 0 lost, 0-2 incomplete per run (its preflight, response or error missing), reaching the
- * server 12 ms before to 8 ms after the stop (before the waiting preflights were written with each
- * change and responses of unseen requests kept: 0-1 lost per run).
+ * the previous write is answered: src/background/write-queue.ts), and the events the browser was
+ * handing the stopping worker. Measured over 6 runs: 0 lost, 0-2 incomplete per run (its preflight,
+ * response or error missing), reaching the server 12 ms before to 8 ms after the stop (before the
+ * waiting preflights were written with each change and responses of unseen requests kept: 0-1 lost
+ * per run).
  */
 const LOSS_WINDOW_MS = 25;
 /** An event dispatched to the worker just before the stop may reach the server a few ms after the stop was confirmed. */
@@ -46,11 +48,17 @@ const STOP_SLACK_MS = 15;
  * Stops the extension's worker as Chrome does, and says when the stop was sent (stopServiceWorker in
  * browser.ts, with the DevTools Protocol session kept open so the stop is sent the moment it is asked).
  */
-async function workerStopper(l: Launched, via: Page = l.automation): Promise<{ stop(): Promise<number>; close(): Promise<void> }> {
+async function workerStopper(l: Launched, via: Page = l.automation): Promise<{ stop(): Promise<number>; stopped(): boolean; running(): boolean; close(): Promise<void> }> {
   const cdp = await l.context.newCDPSession(via);
   let running: string | null = null;
+  /** The worker's last reported status. */
+  let status = '';
   cdp.on('ServiceWorker.workerVersionUpdated', (e) => {
-    for (const v of e.versions) if (v.scriptURL.includes(l.extensionId) && v.runningStatus === 'running') running = v.versionId;
+    for (const v of e.versions) {
+      if (!v.scriptURL.includes(l.extensionId)) continue;
+      status = v.runningStatus;
+      if (v.runningStatus === 'running') running = v.versionId;
+    }
   });
   await cdp.send('ServiceWorker.enable');
   return {
@@ -59,11 +67,11 @@ async function workerStopper(l: Launched, via: Page = l.automation): Promise<{ s
       await cdp.send('ServiceWorker.stopWorker', { versionId });
       return Date.now();
     },
+    stopped: () => status === 'stopped',
+    running: () => status === 'running',
     close: () => cdp.detach(),
   };
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function runBurst(page: Page, o: BurstRunOptions): Promise<BurstRunResult> {
   return page.evaluate((opts) => (window as unknown as { burst: { run(o: object): Promise<BurstRunResult> } }).burst.run(opts), o);
@@ -108,26 +116,30 @@ describe('the capture when Chrome stops the service worker mid-traffic', () => {
     const stopper = await workerStopper(l);
     const t0 = Date.now();
     const running = runBurst(page, { n: N, nonce, preflightEvery: 3, blockEvery: 5, paceMs: 8 });
-    // Four stops at seeded moments within the run (about 10 s at one request per ~20 ms).
-    const plan = Array.from({ length: 4 }, () => 300 + Math.floor(rand() * 7000)).sort((a, b) => a - b);
+    const servedSoFar = () => burst.log.filter((e) => e.server === 'Q' && e.run === nonce && e.method !== 'OPTIONS');
+    // Four stops at seeded points of the run: when the server has seen that many of its requests.
+    const plan = Array.from({ length: 4 }, () => 15 + Math.floor(rand() * 335)).sort((a, b) => a - b);
     for (const at of plan) {
-      const wait = t0 + at - Date.now();
-      if (wait > 0) await sleep(wait);
+      await pollUntil(() => servedSoFar().length >= at, `request ${at} at the server`, { timeoutMs: 30_000, intervalMs: 5 });
       const before = (await l.request('cors-lens/status', {})).startedAt;
       const stoppedAt = await stopper.stop();
-      let back = await l.request('cors-lens/status', {});
-      while (!(back.startedAt !== before && back.ready && back.tabs.includes(tabId))) {
-        if (Date.now() - stoppedAt > 10_000) throw new Error('the worker did not come back');
-        await sleep(5);
-        back = await l.request('cors-lens/status', {});
-      }
+      const back = await waitFor(
+        async () => {
+          const b = await l.request('cors-lens/status', {});
+          return b.startedAt !== before && b.ready && b.tabs.includes(tabId) ? b : null;
+        },
+        'the worker back after a stop',
+        10_000,
+        5,
+      );
       stops.push({ at: stoppedAt - t0, workerBackAfterMs: back.startedAt - stoppedAt, readyAfterMs: Date.now() - stoppedAt });
     }
     const result = await running;
     await stopper.close();
-    await sleep(400);
+    // The last events of the run may still be on their way to the worker: export once its record has settled.
+    await settled(async () => (await exportOf(l, tabId)).exchanges.map(signature), 'the recorded exchanges');
     const report = await exportOf(l, tabId);
-    const served = burst.log.filter((e) => e.server === 'Q' && e.run === nonce && e.method !== 'OPTIONS');
+    const served = servedSoFar();
     const got = report.exchanges.map(idOf).filter((i): i is number => i !== null);
     const have = new Set(got);
     /** Time from a server arrival to the stop that followed it (≤ 0), or since the last stop (> 0). */
@@ -178,22 +190,22 @@ describe('a stopped worker, woken by traffic alone (capture all tabs, no DevTool
     const { burst, l, page, tabId } = await burstTabCapturedAll();
     try {
       await runBurst(page, { n: 5, nonce: 'wake' });
-      await sleep(300);
+      await pollUntil(async () => ((await l.request('cors-lens/status', {})).sessions[tabId] ?? 0) >= 5, 'the first five recorded');
       const startedBefore = (await l.request('cors-lens/status', {})).startedAt;
       // Nothing may wake the worker but the page's traffic: no extension page stays open.
       const stopper = await workerStopper(l, page);
       await l.automation.close();
       await stopper.stop();
-      await stopper.close();
-      await sleep(500);
+      await pollUntil(() => stopper.stopped(), 'the worker stopped');
       const t = Date.now();
       await runBurst(page, { n: 50, from: 100, nonce: 'wake', paceMs: 20, preflightEvery: 3 });
-      await sleep(500);
+      await pollUntil(() => stopper.running(), 'the worker woken by the traffic');
+      await stopper.close();
       const automation = await l.context.newPage();
       await automation.goto(`chrome-extension://${l.extensionId}/src/options/options.html`);
       const again: Launched = { ...l, automation, request: ((type: string, body: object) => automation.evaluate((m) => chrome.runtime.sendMessage(m), { type, ...body })) as Launched['request'] };
       const status = await again.request('cors-lens/status', {});
-      const ids = (await exportReport(again, tabId)).exchanges.map(idOf);
+      const ids = await settled(async () => (await exportReport(again, tabId)).exchanges.map(idOf), 'the recorded exchanges');
       const after = ids.filter((i) => i !== null && i >= 100);
       console.log(`woken by traffic: worker restarted ${status.startedAt - t} ms after the first request; ${after.length}/50 recorded, missing ${JSON.stringify(Array.from({ length: 50 }, (_, k) => 100 + k).filter((i) => !after.includes(i)))}`);
       // Woken by the page's first request, not by the automation page opened afterwards.
@@ -207,6 +219,11 @@ describe('a stopped worker, woken by traffic alone (capture all tabs, no DevTool
     }
   });
 });
+
+/** What of an exchange the capture may still be completing: its id, verdict, response and preflight. */
+function signature(ex: Exchange): string {
+  return `${ex.id}:${ex.verdict}:${ex.response?.statusCode ?? '-'}:${ex.preflight?.observed ?? '-'}:${ex.error ?? '-'}`;
+}
 
 /** Captured exactly as the burst page and server made it: every third preflighted, every fifth refused by the CORS check. */
 function exact(ex: Exchange): boolean {

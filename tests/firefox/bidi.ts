@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { GECKO_ID } from '../../scripts/firefox-manifest';
 import type { Requests, ResponseOf } from '../../src/shared/protocol';
+import { waitFor } from '../shared/wait';
 
 /**
  * Firefox ESR driven over WebDriver BiDi, which Firefox has built in: no geckodriver (none installs
@@ -191,17 +192,4 @@ export async function launchFirefox(opts: { devtools?: boolean; install?: boolea
   return ff;
 }
 
-export async function waitFor<T>(probe: () => Promise<T>, what: string, timeoutMs = 15_000): Promise<NonNullable<T>> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await probe();
-      if (v) return v as NonNullable<T>;
-    } catch (e) {
-      last = e;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-}
+export { waitFor } from '../shared/wait';

@@ -1,10 +1,18 @@
 /**
- * The session store against a fake chrome.storage.session: it survives any garbage found in
+ * The session store against a fake storage.session (the polyfill's `browser`, which in Chrome hands
+ * storage.session through from `chrome` as it is): it survives any garbage found in
  * storage (counting it), writes records as compact strings, and a full quota loses nothing in memory
  * and nothing already stored.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { CaptureEvent } from '../../src/traffic/events';
+import type { CaptureEvent } from '../traffic/events';
+
+// The polyfill refuses to load outside an extension: the store gets the fake `chrome` stubbed below.
+vi.mock('../shared/browser', () => ({
+  get browser() {
+    return (globalThis as unknown as { chrome: unknown }).chrome;
+  },
+}));
 
 let data: Record<string, unknown>;
 let quota = Infinity;
@@ -30,7 +38,11 @@ beforeEach(() => {
     },
   });
 });
-afterEach(() => {
+/** The stores a test made: each writes what it still has due before the next test, so none writes into it. */
+let made: Array<{ flush(): Promise<void> }> = [];
+afterEach(async () => {
+  await Promise.all(made.map((s) => s.flush()));
+  made = [];
   vi.unstubAllGlobals();
   vi.useRealTimers();
 });
@@ -52,8 +64,10 @@ function headers(i: number, tabId = 7): CaptureEvent {
 }
 
 async function fresh(cap = 100) {
-  const { SessionStore } = await import('../../src/background/store');
-  return new SessionStore(cap);
+  const { SessionStore } = await import('./store');
+  const store = new SessionStore(cap);
+  made.push(store);
+  return store;
 }
 
 describe('SessionStore persistence', () => {
@@ -402,8 +416,6 @@ describe('SessionStore persistence', () => {
   });
 
   it('writes each exchange in the task of its event, and the session state at most once per window', async () => {
-    // Stores of earlier tests may still have a batch due: let it go first.
-    await new Promise((r) => setTimeout(r, 400));
     vi.useFakeTimers({ now: 1_000_000 });
     const set = vi.spyOn((globalThis as unknown as { chrome: { storage: { session: { set(i: object): Promise<void> } } } }).chrome.storage.session, 'set');
     const a = await fresh();

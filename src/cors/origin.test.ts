@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { originOf } from './headers';
+import { originOf } from './origin';
 
 /** What originOf answered before its fast path: the URL parser's word. */
 function parserOrigin(url: string): string | null {
