@@ -197,3 +197,25 @@ describe.each(['light', 'dark'] as const)('the detail at first view, real DevToo
     });
   }
 });
+
+describe('DevTools theme, switched while the panel is open', () => {
+  it('the panel follows to dark and back, live (no reload), and its colours change with it', async () => {
+    await p.inPanel(`window.__sameDocument = true;`);
+    const state = () => p.inPanel<{ theme: string; bg: string; same: boolean }>(
+      `return { theme: document.documentElement.dataset.theme, bg: getComputedStyle(document.body).backgroundColor, same: window.__sameDocument === true };`,
+    );
+    const seen: Array<{ theme: string; bg: string }> = [];
+    for (const [setting, theme] of [['dark', 'dark'], ['default', 'light'], ['dark', 'dark'], ['default', 'light']] as const) {
+      await setDevtoolsTheme(p, setting);
+      const s = await waitFor(async () => {
+        const now = await state();
+        return now.theme === theme ? now : null;
+      }, `the panel to turn ${theme}`);
+      expect(s.same, 'the same document: followed, not reloaded').toBe(true);
+      seen.push({ theme: s.theme, bg: s.bg });
+    }
+    expect(seen[0]!.bg).not.toBe(seen[1]!.bg);
+    expect(seen[2]!.bg).toBe(seen[0]!.bg);
+    expect(seen[3]!.bg).toBe(seen[1]!.bg);
+  });
+});
