@@ -40,15 +40,19 @@ function ResponseLines({ title, which, r }: { title: string; which: 'preflight' 
       <h4>{title}</h4>
       {r.applied.length > 0 ? <pre class="override-lines">{r.applied.map(lineText).join('\n')}</pre> : <p class="muted">Nothing here changes.</p>}
       {statusOnly && <p class="muted">Only the status changes: the headers your server sends are already right.</p>}
-      {r.apart.length > 0 && (
-        <ul class="override-apart" aria-label="Also set, unchanged">
-          {r.apart.map((a) => (
-            <li key={a.name} data-reason={a.reason}>
-              <code>{lineText(a)}</code> <span class="muted">{APART_WHY[a.reason]}</span>
-            </li>
-          ))}
-        </ul>
-      )}
+      {(['scope', 'rescue', 'same'] as const).map((reason) => {
+        const set = r.apart.filter((a) => a.reason === reason);
+        return (
+          set.length > 0 && (
+            <div key={reason} class="override-apart" data-reason={reason}>
+              <p class="muted">
+                Also set, unchanged: {set.length === 1 ? 'this line is' : 'these lines are'} {APART_WHY[reason]}
+              </p>
+              <pre>{set.map(lineText).join('\n')}</pre>
+            </div>
+          )
+        );
+      })}
     </div>
   );
 }

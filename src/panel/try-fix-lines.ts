@@ -32,9 +32,9 @@ export interface TryFixLines {
 
 /** Why a line is set although the server already sends it, in the user's words. */
 export const APART_WHY: Record<ApartReason, string> = {
-  scope: 'set only to keep the override exact: its rule matches the whole host, so Allow-Origin is pinned to this page origin and no other origin gains access. Your server already sends it: keep it.',
-  rescue: 'repeated, not changed: a rescue answers the whole preflight itself, so it repeats what your server already sends.',
-  same: 'already sent by your server with this value: set again, unchanged.',
+  scope: "set only to keep the override exact (its rule matches the whole host, so Allow-Origin is pinned to this page's origin and no other origin gains access); your server's own line is fine: keep it.",
+  rescue: 'repeated: a rescue answers the whole preflight itself, so it repeats what your server already sends.',
+  same: 'already sent by your server with this value, and set again.',
 };
 
 function side(server: Message | null, lines: readonly HeaderLine[], rescue: boolean, status?: number): TryFixResponse {

@@ -92,7 +92,7 @@ export const MEASURE = `
   const tf = document.querySelector('.try-fix:not(.cannot)');
   const tryFix = tf ? Object.fromEntries([...tf.querySelectorAll('.try-fix-response')].map((d) => [d.dataset.response, {
     applied: [...d.querySelectorAll('pre.override-lines')].flatMap((p) => p.textContent.split('\\n')).map((l) => l.trim()).filter(Boolean),
-    apart: [...d.querySelectorAll('.override-apart li')].map((li) => ({ line: text(li.querySelector('code')), reason: li.dataset.reason })),
+    apart: [...d.querySelectorAll('.override-apart')].flatMap((g) => g.querySelector('pre').textContent.split('\\n').map((l) => ({ line: l.trim(), reason: g.dataset.reason }))),
   }])) : null;
   const serverFix = Object.fromEntries([...document.querySelectorAll('.fix-diff')].map((d) => [d.dataset.response, [...d.querySelectorAll('tr[data-diff]')].map((tr) => ({ state: tr.dataset.diff, line: tr.dataset.line }))]));
   return {

@@ -76,6 +76,9 @@ const SCENARIOS: Record<string, Expected> = {
   },
 };
 
+/** Scenarios whose Try fix block is kept as a screenshot too: one sets a line apart for scope, one for a rescue. */
+const TRY_FIX_SHOTS = ['seed-gin-other-header', 'rule-preflight-invalid-status'];
+
 let lab: Awaited<ReturnType<typeof startLab>>;
 let l: Launched;
 let page: Page;
@@ -189,6 +192,12 @@ describe.each(['light', 'dark'] as const)('the detail at first view, real DevToo
       writeFileSync(join(ARTIFACTS, name), png);
       writeFileSync(join(ARTIFACTS, name.replace(/\.png$/, '.json')), JSON.stringify(v, null, 1));
       check(scenario, v);
+      if (TRY_FIX_SHOTS.includes(scenario)) {
+        // Try fix, scrolled into view: what it changes, and what it sets apart with why.
+        await p.inPanel(`document.querySelector('.try-fix').scrollIntoView({ block: 'start' }); await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));`);
+        writeFileSync(join(ARTIFACTS, `panel-try-fix-${scenario}-${theme}.png`), await screenshot(p));
+        if (process.env.UPDATE_DOCS) copyFileSync(join(ARTIFACTS, `panel-try-fix-${scenario}-${theme}.png`), join(DOCS, `panel-try-fix-${scenario}-${theme}.png`));
+      }
       if (process.env.UPDATE_DOCS) {
         copyFileSync(join(ARTIFACTS, name), join(DOCS, name));
         // The README's picture: a request whose preflight did not allow its header.
