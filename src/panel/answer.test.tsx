@@ -82,12 +82,14 @@ describe('values with backticks and markup stay whole text', () => {
     expect(findingCell(ex)).toBe(`preflight: ${evilHeader} not in Access-Control-Allow-Headers`);
   });
 
-  it('an origin: the Allow-Origin line it is quoted in stays one code run', () => {
-    const f = makeFinding('allow-origin-mismatch', { ...params, method: 'GET', received: evilOrigin }, evilOrigin);
+  it('an origin: the Allow-Origin line it is quoted in stays one code run, in the headline and the fix', () => {
+    const page = 'http://p`q.test';
+    const f = makeFinding('allow-origin-mismatch', { ...params, origin: page, method: 'GET', received: evilOrigin }, evilOrigin);
     const ex = exchange({ verdict: 'blocked', response: { statusCode: 200, headers: [['access-control-allow-origin', evilOrigin]] }, findings: [f] });
     const s = shown(ex);
     expect(s.headlineCode).toEqual([`Access-Control-Allow-Origin: ${evilOrigin}`]);
     expect(s.headline).toBe(`Response refused: Access-Control-Allow-Origin: ${evilOrigin} is another origin`);
+    expect(s.fixCode).toContain(`Access-Control-Allow-Origin: ${page}`);
     expect(s.elements).not.toContain('b');
   });
 
