@@ -213,18 +213,20 @@ export function planOverride(subject: OverrideSubject, expose: readonly string[]
     const r = sent && !rescue ? p.response : null;
     if (sent) preflight.push(...corsCheckLines(r, pageOrigin, withCredentials, rescue));
     // Step 7.3-7.5 of the preflight fetch: the method and every requested header must be allowed.
-    const m = tokensOf(r, METHODS);
+    // A rescue repeats the server's own lists where they allow the request: nothing it did right changes.
+    const lists = sent ? p.response : null;
+    const m = tokensOf(lists, METHODS);
     const serverMethods = m.tokens.filter((t) => t !== '*' || !include);
     const methodOk = isCorsSafelistedMethod(method) || serverMethods.includes(method) || (!include && m.tokens.includes('*'));
     server.methods = union(serverMethods, isCorsSafelistedMethod(method) ? [] : [method], false);
-    if (sent && (!m.valid || !methodOk) && !(rescue && isCorsSafelistedMethod(method))) preflight.push({ name: METHODS, value: union(serverMethods, [method], false).join(', ') });
-    const h = tokensOf(r, HEADERS);
+    if (sent && (rescue ? !isCorsSafelistedMethod(method) : !m.valid || !methodOk)) preflight.push({ name: METHODS, value: union(serverMethods, [method], false).join(', ') });
+    const h = tokensOf(lists, HEADERS);
     const serverHeaders = h.tokens.filter((t) => t !== '*' || !include);
     const allowed = new Set(h.tokens.map((t) => t.toLowerCase()));
     const wildcard = !include && allowed.has('*');
     const missing = requested.filter((x) => !allowed.has(x) && !(wildcard && !isCorsNonWildcardRequestHeaderName(x)));
     server.headers = union(serverHeaders.filter((t) => t !== '*'), requested, true);
-    if (sent && (!h.valid || missing.length > 0) && !(rescue && missing.length === 0)) preflight.push({ name: HEADERS, value: union(serverHeaders, missing, true).join(', ') });
+    if (sent && (rescue ? requested.length > 0 : !h.valid || missing.length > 0)) preflight.push({ name: HEADERS, value: union(serverHeaders, missing, true).join(', ') });
   }
 
   // The actual request: its response is known when it was sent, else predicted (it must carry the origin too).

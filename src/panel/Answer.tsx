@@ -8,14 +8,14 @@ export function Answer({ answer }: { answer: AnswerData }) {
   return (
     <section class={`answer kind-${answer.kind}`} aria-label="Answer" data-kind={answer.kind}>
       <h3 class="headline" data-testid="headline">
-        <Rich text={answer.headline} />
+        <Rich runs={answer.headline} />
       </h3>
       <p class="reached" data-reached={answer.reached}>
         <span class={`reached-tag reached-${answer.reached}`}>{REACHED_TAG[answer.reached]}</span> {answer.reachedText}
       </p>
       {answer.fix && (
         <p class="fix" data-testid="fix">
-          <span class="label">Fix</span> <Rich text={answer.fix} />
+          <span class="label">Fix</span> <Rich runs={answer.fix} />
         </p>
       )}
     </section>

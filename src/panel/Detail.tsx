@@ -1,4 +1,4 @@
-import { describeFinding, markedText } from '../cors/describe';
+import { describeFinding } from '../cors/describe';
 import { useMemo } from 'preact/hooks';
 import type { Exchange } from '../traffic/exchange';
 import { decisiveOf, neverSent } from './decisive';
@@ -25,7 +25,7 @@ interface Props {
 /** The first error finding's fix: the smallest change on the server. */
 export function fixOf(ex: Exchange): string | null {
   const reason = ex.findings.find((f) => f.severity === 'error');
-  return reason === undefined ? null : fixToCopy(markedText(describeFinding(reason).fix));
+  return reason === undefined ? null : fixToCopy(describeFinding(reason).fix);
 }
 
 /** A preflight with nothing to show as tables: reused from the cache, or not seen. */

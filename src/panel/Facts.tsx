@@ -2,6 +2,7 @@ import type { Exchange } from '../traffic/exchange';
 import { expiryText, timeCell, VERDICT_LABEL } from './format';
 import { preflightFromCache } from './preflight-cache';
 import { Rich } from './Rich';
+import { noteRuns, runs, type Runs } from './runs';
 
 function preflightText(ex: Exchange, now: number): string {
   const p = ex.preflight;
@@ -17,29 +18,36 @@ function preflightText(ex: Exchange, now: number): string {
   }
 }
 
-function credentialsText(ex: Exchange): string {
+/** Every header name and value and the method: what an inference note may quote from the wire. */
+function wireValues(ex: Exchange): string[] {
+  const messages = [ex.request, ex.response, ex.preflight?.request, ex.preflight?.response, ...ex.redirects];
+  return [ex.method, ...messages.flatMap((m) => (m?.headers ?? []).flat())];
+}
+
+/** The credentials mode and why, as runs (the reason's header lines as code). */
+export function credentialsRuns(ex: Exchange): Runs {
   const c = ex.credentials;
   // "Inferred" qualifies a value; an unknown value just says why it is unknown.
   // Undecided: the findings assume fetch()'s default, and the value says so (docs/inference.md).
   const value = c.value === null ? (c.rule === 'credentials-undecided' ? 'not included (assumed)' : 'unknown') : `${c.value}${c.inferred ? ' (inferred)' : ''}`;
   const why = c.why.replace(/^inferred:\s*/i, '');
-  return `${value}${why ? `: ${why}` : ''}`;
+  return why ? runs(`${value}: `, noteRuns(why, wireValues(ex))) : runs(value);
 }
 
 /** The facts of an exchange, as a definition list. `now` is passed in so tests are deterministic. */
 export function Facts({ ex, now }: { ex: Exchange; now: number }) {
-  const facts: Array<[string, string, string]> = [
-    ['Verdict', VERDICT_LABEL[ex.verdict] ?? ex.verdict, 'verdict'],
-    ['Preflight', preflightText(ex, now), 'preflight'],
+  const facts: Array<[string, Runs, string]> = [
+    ['Verdict', runs(VERDICT_LABEL[ex.verdict] ?? ex.verdict), 'verdict'],
+    ['Preflight', runs(preflightText(ex, now)), 'preflight'],
   ];
-  if (ex.preflight && ex.preflight.reasons.length > 0) facts.push(['Preflight needed because', ex.preflight.reasons.join('; '), 'reasons']);
+  if (ex.preflight && ex.preflight.reasons.length > 0) facts.push(['Preflight needed because', runs(ex.preflight.reasons.join('; ')), 'reasons']);
   facts.push(
-    ['Credentials', credentialsText(ex), 'credentials'],
-    ['Mode', ex.mode ?? 'unknown', 'mode'],
-    ['Initiator', ex.initiatorOrigin ?? 'unknown', 'initiator'],
-    ['Started', timeCell(ex.startedAt), 'started'],
+    ['Credentials', credentialsRuns(ex), 'credentials'],
+    ['Mode', runs(ex.mode ?? 'unknown'), 'mode'],
+    ['Initiator', runs(ex.initiatorOrigin ?? 'unknown'), 'initiator'],
+    ['Started', runs(timeCell(ex.startedAt)), 'started'],
   );
-  if (ex.error) facts.push(['Browser error', ex.error, 'error']);
+  if (ex.error) facts.push(['Browser error', runs(ex.error), 'error']);
   return (
     <div class="facts-wrap">
       <dl class="facts">
@@ -47,7 +55,7 @@ export function Facts({ ex, now }: { ex: Exchange; now: number }) {
           <div key={key} data-fact={key} class={`fact-${key}`}>
             <dt>{k}</dt>
             <dd>
-              <Rich text={v} />
+              <Rich runs={v} />
             </dd>
           </div>
         ))}

@@ -1,4 +1,5 @@
-import { describeFinding, markedText } from '../cors/describe';
+import { describeFinding, type TextRun } from '../cors/describe';
+import { sameRuns } from './runs';
 import type { Finding } from '../cors/types';
 import { specLinkText } from './format';
 import { Rich } from './Rich';
@@ -7,7 +8,7 @@ import { FirefoxReason } from './FirefoxReason';
 interface Props {
   findings: Finding[];
   /** The fix the answer above already shows: not repeated under its finding. */
-  shownFix?: string | null;
+  shownFix?: readonly TextRun[] | null;
 }
 
 /** Each finding: title, Chrome's error name, the value at fault, the explanation, its fix (unless shown above) and the spec step. */
@@ -35,7 +36,7 @@ export function Findings({ findings, shownFix = null }: Props) {
           <p class="finding-detail">
             <Rich runs={t.detail} />
           </p>
-          {markedText(t.fix) !== shownFix && (
+          {!(shownFix && sameRuns(t.fix, shownFix)) && (
             <p class="fix">
               <span class="label">Fix</span> <Rich runs={t.fix} />
             </p>

@@ -1,24 +1,24 @@
-import { displayHeaderName } from '../fix/plan';
 import type { DiffRow } from '../fix/diff';
+import { lineText } from './try-fix-lines';
 
 const MARK: Record<DiffRow['state'], string> = { added: '+', changed: '~', kept: ' ' };
 const WORD: Record<DiffRow['state'], string> = { added: 'added', changed: 'changed', kept: 'kept' };
 
 /** One response of the server fix as a diff: added, changed and kept lines marked (text only, never HTML). */
-export function FixDiff({ title, rows }: { title: string; rows: DiffRow[] }) {
+export function FixDiff({ title, rows, which }: { title: string; rows: DiffRow[]; which: 'preflight' | 'actual' }) {
   if (rows.length === 0) return null;
   return (
-    <div class="fix-diff">
+    <div class="fix-diff" data-response={which}>
       <h4>{title}</h4>
       <table class="fix-diff-rows">
         <tbody>
           {rows.map((r) => (
-            <tr key={r.name} data-diff={r.state}>
+            <tr key={r.name} data-diff={r.state} data-line={lineText({ name: r.name, value: r.after })}>
               <td class="mark" aria-label={WORD[r.state]}>
                 {MARK[r.state]}
               </td>
               <td>
-                {r.name === ':status' ? 'Status' : displayHeaderName(r.name)}: {r.after}
+                {lineText({ name: r.name, value: r.after })}
                 {r.state === 'changed' && <span class="muted"> (was {r.before ?? 'absent'})</span>}
               </td>
               <td class="muted">{WORD[r.state]}</td>

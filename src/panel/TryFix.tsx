@@ -1,12 +1,12 @@
 import { useMemo, useState } from 'preact/hooks';
-import { displayHeaderName, mechanismOf, planOverride, type OverridePlan } from '../fix/plan';
+import { mechanismOf, planOverride, type OverridePlan } from '../fix/plan';
 import { serverSnippets } from '../fix/snippets';
-import { serverDiff } from '../fix/diff';
 import type { Exchange } from '../traffic/exchange';
 import type { OverrideRequest } from '../shared/protocol';
 import { FixDiff } from './FixDiff';
 import { ChromeVerdict } from './ChromeVerdict';
 import { changedByOverride, defaultOverrideApi, remaining, useOverrides, type OverrideApi } from './override-client';
+import { APART_WHY, lineText, tryFixLines, type TryFixResponse } from './try-fix-lines';
 
 interface Props {
   ex: Exchange;
@@ -29,8 +29,38 @@ function MechanismNote({ plan }: { plan: OverridePlan }) {
 }
 
 /**
- * "Try fix": what a local override would add for this exchange (or why it cannot), the same
- * headers as the server-side fix with snippets, and a button that turns the override on.
+ * One response's lines: what the override changes (exactly the server fix's added and changed
+ * lines), then what it sets without changing it, each with why.
+ */
+function ResponseLines({ title, which, r }: { title: string; which: 'preflight' | 'actual'; r: TryFixResponse }) {
+  if (r.applied.length === 0 && r.apart.length === 0) return null;
+  const statusOnly = r.applied.length === 1 && r.applied[0]!.name === ':status';
+  return (
+    <div class="try-fix-response" data-response={which}>
+      <h4>{title}</h4>
+      {r.applied.length > 0 ? <pre class="override-lines">{r.applied.map(lineText).join('\n')}</pre> : <p class="muted">Nothing here changes.</p>}
+      {statusOnly && <p class="muted">Only the status changes: the headers your server sends are already right.</p>}
+      {(['scope', 'rescue', 'same'] as const).map((reason) => {
+        const set = r.apart.filter((a) => a.reason === reason);
+        return (
+          set.length > 0 && (
+            <div key={reason} class="override-apart" data-reason={reason}>
+              <p class="muted">
+                Also set, unchanged: {set.length === 1 ? 'this line is' : 'these lines are'} {APART_WHY[reason]}
+              </p>
+              <pre>{set.map(lineText).join('\n')}</pre>
+            </div>
+          )
+        );
+      })}
+    </div>
+  );
+}
+
+/**
+ * "Try fix": what a local override would change for this exchange (or why it cannot): exactly the
+ * server fix's added and changed lines, the server fix as a diff with snippets, and a button that
+ * turns the override on. The fix in words is the answer's, above: not repeated here.
  */
 export function TryFix({ ex, tabId, api = defaultOverrideApi(), now = Date.now }: Props) {
   const answer = useMemo(() => planOverride(ex), [ex]);
@@ -72,11 +102,6 @@ export function TryFix({ ex, tabId, api = defaultOverrideApi(), now = Date.now }
         <p>
           <strong>No local override:</strong> {answer.why}
         </p>
-        {answer.serverFix && (
-          <p class="fix">
-            <span class="label">Server fix</span> {answer.serverFix}
-          </p>
-        )}
       </section>
     );
   }
@@ -106,15 +131,7 @@ export function TryFix({ ex, tabId, api = defaultOverrideApi(), now = Date.now }
       );
   };
   const add = () => send(false);
-  const preflightRows = serverDiff(ex.preflight?.response ?? null, plan.preflight, rescue ? 204 : undefined);
-  const actualRows = serverDiff(ex.response, plan.actual);
-  const lines = (title: string, hs: Array<{ name: string; value: string; scope?: boolean }>) =>
-    hs.length > 0 && (
-      <div>
-        <h4>{title}</h4>
-        <pre class="override-lines">{hs.map((h) => `${displayHeaderName(h.name)}: ${h.value}${h.scope ? '   (exact scope: your server already sends it)' : ''}`).join('\n')}</pre>
-      </div>
-    );
+  const lines = tryFixLines(ex, plan);
   return (
     <section class="try-fix" aria-label="Local override" data-override-state={active ? 'active' : 'available'}>
       {mark}
@@ -166,11 +183,12 @@ export function TryFix({ ex, tabId, api = defaultOverrideApi(), now = Date.now }
       )}
       {!active && <MechanismNote plan={plan} />}
       {active && mechanismOf(active) === 'rescue' && api && <ChromeVerdict api={api} tabId={tabId} ex={ex} />}
-      {lines(rescue ? 'Answer to the OPTIONS (preflight) request: 204 with' : 'On the OPTIONS (preflight) response', plan.preflight)}
-      {lines(`On the ${ex.method} response${plan.actualPredicted ? ' (never sent: predicted)' : ''}`, plan.actual)}
+      <p class="muted try-fix-compare">It changes exactly the lines the server fix below adds (+) or changes (~), no more.</p>
+      <ResponseLines which="preflight" title={rescue ? 'The OPTIONS (preflight) request, answered in the browser' : 'On the OPTIONS (preflight) response'} r={lines.preflight} />
+      <ResponseLines which="actual" title={`On the ${ex.method} response${plan.actualPredicted ? ' (never sent: predicted)' : ''}`} r={lines.actual} />
       <h4>The server fix: what your responses must contain</h4>
-      <FixDiff title="OPTIONS (preflight) response" rows={preflightRows} />
-      <FixDiff title={`${ex.method} response`} rows={actualRows} />
+      <FixDiff which="preflight" title="OPTIONS (preflight) response" rows={lines.preflight.rows} />
+      <FixDiff which="actual" title={`${ex.method} response`} rows={lines.actual.rows} />
       <div class="snippet-tabs" role="tablist">
         {snippets.map((s, i) => (
           <button key={s.kind} type="button" role="tab" aria-selected={i === snippet} onClick={() => setSnippet(i)}>

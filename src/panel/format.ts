@@ -1,5 +1,6 @@
 import type { Exchange } from '../traffic/exchange';
 import type { Finding } from '../cors/types';
+import type { TextRun } from '../cors/describe';
 import { findingCell } from './answer';
 import { preflightCacheCell } from './preflight-cache';
 
@@ -118,23 +119,9 @@ export function expiryText(expiresAt: number, now: number): string {
   return delta >= 0 ? `in ${span(delta)}` : `expired ${span(-delta)} ago`;
 }
 
-/** The catalogue writes header lines and values in `backticks`: split them out to show as code (still text). */
-export function codeSpans(text: string): Array<{ code: boolean; text: string }> {
-  const out: Array<{ code: boolean; text: string }> = [];
-  const re = /`([^`]+)`/g;
-  let last = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (m.index > last) out.push({ code: false, text: text.slice(last, m.index) });
-    out.push({ code: true, text: m[1]! });
-    last = m.index + m[0].length;
-  }
-  if (last < text.length) out.push({ code: false, text: text.slice(last) });
-  return out;
-}
-
-/** What "Copy fix" copies: the exact header line when the fix names one, else the whole fix. */
-export function fixToCopy(fix: string): string {
-  return codeSpans(fix).find((s) => s.code)?.text ?? fix;
+/** What "Copy fix" copies: the exact header line when the fix names one, else the whole fix as plain text. */
+export function fixToCopy(fix: readonly TextRun[]): string {
+  return fix.find((s) => s.code)?.text ?? fix.map((s) => s.text).join('');
 }
 
 /** Names of the Fetch Standard sections the catalogue links to, as the standard titles them. */

@@ -16,6 +16,17 @@ describe('applyTheme', () => {
     expect(handler).toBeUndefined();
   });
 
+  it("follows Firefox's onThemeChanged event the same way", () => {
+    const listeners = new Set<(name: string) => void>();
+    const panels = { themeName: 'dark', onThemeChanged: { addListener: (cb: (n: string) => void) => listeners.add(cb), removeListener: (cb: (n: string) => void) => listeners.delete(cb) } };
+    const stop = applyTheme(document, window, panels);
+    expect(document.documentElement.dataset.theme).toBe('dark');
+    for (const l of listeners) l('light');
+    expect(document.documentElement.dataset.theme).toBe('light');
+    stop();
+    expect(listeners.size).toBe(0);
+  });
+
   it('reads the theme once where the browser has no change handler', () => {
     applyTheme(document, window, { themeName: 'dark' });
     expect(document.documentElement.dataset.theme).toBe('dark');

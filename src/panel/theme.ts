@@ -11,11 +11,14 @@ interface DevtoolsPanels {
   themeName?: string;
   /** Chrome 99+: called with the new theme name whenever the user switches DevTools' theme. */
   setThemeChangeHandler?: (cb?: (themeName: string) => void) => void;
+  /** Firefox's form of the same: an event with the new theme name. */
+  onThemeChanged?: { addListener(cb: (themeName: string) => void): void; removeListener(cb: (themeName: string) => void): void };
 }
 
 /**
  * Sets `data-theme` on <html> and keeps it in step: with DevTools' theme while DevTools is open
- * (its change handler, where the browser has one), else with the system setting.
+ * (Chrome's setThemeChangeHandler, Firefox's onThemeChanged, where the browser has one), else with
+ * the system setting.
  */
 export function applyTheme(doc: Document, win: Window, panels: DevtoolsPanels | undefined = typeof chrome !== 'undefined' ? chrome.devtools?.panels : undefined): () => void {
   let name = panels?.themeName;
@@ -25,12 +28,15 @@ export function applyTheme(doc: Document, win: Window, panels: DevtoolsPanels | 
   };
   set();
   mq?.addEventListener?.('change', set);
-  panels?.setThemeChangeHandler?.((next) => {
+  const follow = (next: string) => {
     name = next;
     set();
-  });
+  };
+  if (panels?.setThemeChangeHandler) panels.setThemeChangeHandler(follow);
+  else panels?.onThemeChanged?.addListener(follow);
   return () => {
     mq?.removeEventListener?.('change', set);
-    panels?.setThemeChangeHandler?.(undefined);
+    if (panels?.setThemeChangeHandler) panels.setThemeChangeHandler(undefined);
+    else panels?.onThemeChanged?.removeListener(follow);
   };
 }

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { cachedPreflight, redirected, wildcardWithCredentials } from '../report/fixtures.test-helper';
 import { labExchanges, ORIGINS } from './lab-exchanges.test-helper';
 import { sequenceOf, type Step } from './sequence';
+import { preflightFromCache } from '../panel/preflight-cache';
+import type { Exchange } from '../traffic/exchange';
 
 const lab = labExchanges();
 const kinds = (steps: Step[]) => steps.map((s) => `${s.kind}${s.type === 'arrow' && s.dashed ? ' (dashed)' : ''}`);
@@ -169,5 +171,30 @@ describe('sequenceOf, redirects the browser refused', () => {
     expect(kinds(steps)).toEqual(['call', 'request', 'redirect', 'stop', 'never-sent (dashed)', 'result']);
     expect(steps[3]!.lines).toEqual(['Chrome: RedirectContainsCredentials']);
     expect(steps[4]!.label).toMatch(/^GET http:\/\/user:pass@localhost:41002\/.* never sent$/);
+  });
+});
+
+describe('a preflight not seen', () => {
+  const put = one('rule-preflight-invalid-status').ex;
+  const unseen = (over: Partial<Exchange>): Exchange => ({ ...put, preflight: { ...put.preflight!, observed: 'missing', response: null, error: null }, ...over });
+
+  it('is drawn as most likely from the preflight cache when the request went out, as the panel says', () => {
+    const ex = unseen({ reachedServer: true, verdict: 'allowed', findings: [], error: null, response: { statusCode: 200, headers: [['access-control-allow-origin', ORIGINS.A]] } });
+    const { steps } = sequenceOf(ex);
+    expect(kinds(steps)).toEqual(['call', 'preflight-likely-cached', 'request', 'response', 'result']);
+    expect(steps[1]).toMatchObject({ type: 'note', tone: 'cache', label: 'preflight most likely answered from the preflight cache' });
+    expect(preflightFromCache(ex)).not.toBeNull();
+  });
+
+  it('stays "needed but not seen" when the request was not seen going out either', () => {
+    const ex = unseen({ reachedServer: false, response: null, request: { headers: [['origin', ORIGINS.A]] } });
+    expect(kinds(sequenceOf(ex).steps)).toContain('preflight-missing');
+    expect(preflightFromCache(ex)).toBeNull();
+  });
+
+  it('agrees with the panel on every lab exchange', () => {
+    for (const { scenario, ex } of lab) {
+      expect(sequenceOf(ex).steps.some((s) => s.kind === 'preflight-likely-cached'), scenario.id).toBe(preflightFromCache(ex) !== null);
+    }
   });
 });

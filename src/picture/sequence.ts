@@ -3,6 +3,7 @@ import type { Finding, HeaderList, Message } from '../cors/types';
 import { isoTime } from '../report/format';
 import { originLabel } from '../report/summary';
 import type { Exchange } from '../traffic/exchange';
+import { likelyFromPreflightCache } from '../traffic/likely-cached';
 
 /**
  * The exchange as a sequence diagram's steps, the way CORS is taught (the page, the browser, the
@@ -20,6 +21,7 @@ export type StepKind =
   | 'preflight'
   | 'preflight-answer'
   | 'preflight-cached'
+  | 'preflight-likely-cached'
   | 'preflight-missing'
   | 'preflight-failed'
   | 'override'
@@ -179,6 +181,9 @@ export function sequenceOf(ex: Exchange, opts: SequenceOptions = {}): Sequence {
     } else if (p.observed === 'cached') {
       const until = p.cacheExpiresAt !== undefined ? [`cache entry until ${time(p.cacheExpiresAt)}`] : [];
       steps.push(note('preflight-cached', 'preflight answered from the preflight cache: no OPTIONS sent', until, 'cache'));
+    } else if (likelyFromPreflightCache(ex)) {
+      // Decided with the panel (src/traffic/likely-cached.ts): not a fault, an answer CORS Lens could not see.
+      steps.push(note('preflight-likely-cached', 'preflight most likely answered from the preflight cache', ['not seen while recorded; Chrome sent the request itself'], 'cache'));
     } else if (p.required) {
       steps.push(note('preflight-missing', 'preflight needed but not seen', [], 'muted'));
     }

@@ -30,8 +30,13 @@ export interface FirstView {
   hiddenHosts: string[];
   /** Every rendered text of the panel that holds a backtick. */
   backticks: string[];
-  /** The Try fix block's header lines, as shown ("Name: value"), if it offers any. */
-  tryFixLines: string[] | null;
+  /**
+   * The Try fix block, per response ("preflight", "actual"), if it offers an override: the lines it
+   * changes ("Name: value", "Status: 204") and those it sets apart (with the reason's key).
+   */
+  tryFix: Record<string, { applied: string[]; apart: Array<{ line: string; reason: string }> }> | null;
+  /** The server fix's diff, per response: each row's state and line. */
+  serverFix: Record<string, Array<{ state: string; line: string }>>;
   detailTop: number;
   listHeight: number;
 }
@@ -84,14 +89,18 @@ export const MEASURE = `
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const backticks = [];
   for (let n = walker.nextNode(); n; n = walker.nextNode()) if (n.textContent.includes('\`') && n.parentElement.getClientRects().length > 0) backticks.push(n.textContent);
-  const pre = document.querySelector('.try-fix pre.override-lines');
-  const tryFixLines = pre ? [...document.querySelectorAll('.try-fix pre.override-lines')].flatMap((p) => p.textContent.split('\\n')).map((l) => l.trim()).filter(Boolean) : null;
+  const tf = document.querySelector('.try-fix:not(.cannot)');
+  const tryFix = tf ? Object.fromEntries([...tf.querySelectorAll('.try-fix-response')].map((d) => [d.dataset.response, {
+    applied: [...d.querySelectorAll('pre.override-lines')].flatMap((p) => p.textContent.split('\\n')).map((l) => l.trim()).filter(Boolean),
+    apart: [...d.querySelectorAll('.override-apart')].flatMap((g) => g.querySelector('pre').textContent.split('\\n').map((l) => ({ line: l.trim(), reason: g.dataset.reason }))),
+  }])) : null;
+  const serverFix = Object.fromEntries([...document.querySelectorAll('.fix-diff')].map((d) => [d.dataset.response, [...d.querySelectorAll('tr[data-diff]')].map((tr) => ({ state: tr.dataset.diff, line: tr.dataset.line }))]));
   return {
     viewport: { width: innerWidth, height: innerHeight },
     headline: { text: text(h), inView: inView(h), clipped: h ? clipped(h) : true },
     reached: { value: reached ? reached.dataset.reached : null, text: text(reached), inView: inView(reached) },
     fix: fix ? { text: text(fix), inView: inView(fix), codes: [...fix.querySelectorAll('code')].map(text) } : null,
-    rows, sideStatus, clippedText, clippedStatus, hiddenHosts, backticks, tryFixLines,
+    rows, sideStatus, clippedText, clippedStatus, hiddenHosts, backticks, tryFix, serverFix,
     detailTop: document.querySelector('.detail').getBoundingClientRect().top,
     listHeight: document.querySelector('.grid-scroll').getBoundingClientRect().height,
   };

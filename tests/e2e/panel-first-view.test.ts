@@ -32,6 +32,8 @@ interface Expected {
   notDecisive?: string[];
   /** A side whose status must be in view, when no header row is at fault. */
   status?: [side: 'preflight' | 'request', text: string];
+  /** The fix is a status only: the preflight already has the right headers. */
+  statusFix?: string;
 }
 
 const SCENARIOS: Record<string, Expected> = {
@@ -70,8 +72,12 @@ const SCENARIOS: Record<string, Expected> = {
     decisive: [],
     notDecisive: ['access-control-allow-origin', 'access-control-allow-headers'],
     status: ['preflight', '404'],
+    statusFix: '204',
   },
 };
+
+/** Scenarios whose Try fix block is kept as a screenshot too: one sets a line apart for scope, one for a rescue. */
+const TRY_FIX_SHOTS = ['seed-gin-other-header', 'rule-preflight-invalid-status'];
 
 let lab: Awaited<ReturnType<typeof startLab>>;
 let l: Launched;
@@ -144,21 +150,29 @@ function check(scenario: string, v: FirstView): void {
   expect(v.hiddenHosts).toEqual([]);
   expect(v.backticks).toEqual([]);
 
-  // Try fix sets the CORS headers the server fix adds or changes (its header lines the response lacks).
-  // Vary is the server's job alone: a local override only has to make this browser accept the answer.
-  if (v.tryFixLines) {
-    const stageResponse = lead.stage === 'preflight' ? ex.preflight?.response : ex.response;
-    const fixLines = changedLines(v.fix!.codes, stageResponse?.headers ?? []).filter((c) => /^access-control-/i.test(c));
-    // A fix that is only a status (a preflight answered 404 with the right headers) has no header line
-    // to compare: Try fix then rescues the status, and its lines are the headers the rescue answers with.
-    if (fixLines.length === 0) {
-      expect(lead.id).toBe('preflight-invalid-status');
-      return;
+  // Try fix changes exactly the server fix's added and changed lines, per response (a rescue's status
+  // included); a line it also sets that the server already sends is shown apart, with its reason.
+  expect(v.tryFix, 'Try fix offered').not.toBeNull();
+  const changed = (side: string) => (v.serverFix[side] ?? []).filter((r) => r.state !== 'kept').map((r) => r.line);
+  for (const side of ['preflight', 'actual']) {
+    expect(v.tryFix![side]?.applied ?? [], `Try fix on the ${side} response`).toEqual(changed(side));
+    for (const a of v.tryFix![side]?.apart ?? []) {
+      expect(['scope', 'rescue', 'same']).toContain(a.reason);
+      expect(v.serverFix[side]?.find((r) => r.line.split(':')[0] === a.line.split(':')[0])?.state, `${a.line} is kept by the server fix`).toBe('kept');
     }
-    const lower = (xs: string[]) => [...new Set(xs.map((x) => x.toLowerCase()))].sort();
-    // Until Try fix drops the Allow-Credentials it adds "in case" (the override branch), the server fix's
-    // lines are a subset of Try fix's: with that change merged this becomes toEqual(lower(fixLines)).
-    expect(lower(v.tryFixLines)).toEqual(expect.arrayContaining(lower(fixLines)));
+  }
+  // The answer's fix says the same: the CORS header lines it quotes that the failing response lacks are
+  // the server fix's added and changed header lines there (for a status-only fix, none on either side,
+  // and the status line is what both change).
+  const stage = lead.stage === 'preflight' ? 'preflight' : 'actual';
+  const stageResponse = stage === 'preflight' ? ex.preflight?.response : ex.response;
+  const quoted = changedLines(v.fix!.codes, stageResponse?.headers ?? []).filter((c) => /^access-control-/i.test(c));
+  const lower = (xs: string[]) => xs.map((x) => x.toLowerCase()).sort();
+  expect(lower(quoted), 'the fix in words and the diff').toEqual(lower(changed(stage).filter((l) => !l.startsWith('Status:'))));
+  if (want.statusFix) {
+    expect(quoted).toEqual([]);
+    expect(v.tryFix!.preflight!.applied).toEqual([`Status: ${want.statusFix}`]);
+    expect(v.fix!.text).toContain(`with status ${want.statusFix}`);
   }
 }
 
@@ -178,6 +192,12 @@ describe.each(['light', 'dark'] as const)('the detail at first view, real DevToo
       writeFileSync(join(ARTIFACTS, name), png);
       writeFileSync(join(ARTIFACTS, name.replace(/\.png$/, '.json')), JSON.stringify(v, null, 1));
       check(scenario, v);
+      if (TRY_FIX_SHOTS.includes(scenario)) {
+        // Try fix, scrolled into view: what it changes, and what it sets apart with why.
+        await p.inPanel(`document.querySelector('.try-fix').scrollIntoView({ block: 'start' }); await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));`);
+        writeFileSync(join(ARTIFACTS, `panel-try-fix-${scenario}-${theme}.png`), await screenshot(p));
+        if (process.env.UPDATE_DOCS) copyFileSync(join(ARTIFACTS, `panel-try-fix-${scenario}-${theme}.png`), join(DOCS, `panel-try-fix-${scenario}-${theme}.png`));
+      }
       if (process.env.UPDATE_DOCS) {
         copyFileSync(join(ARTIFACTS, name), join(DOCS, name));
         // The README's picture: a request whose preflight did not allow its header.
@@ -185,4 +205,26 @@ describe.each(['light', 'dark'] as const)('the detail at first view, real DevToo
       }
     });
   }
+});
+
+describe('DevTools theme, switched while the panel is open', () => {
+  it('the panel follows to dark and back, live (no reload), and its colours change with it', async () => {
+    await p.inPanel(`window.__sameDocument = true;`);
+    const state = () => p.inPanel<{ theme: string; bg: string; same: boolean }>(
+      `return { theme: document.documentElement.dataset.theme, bg: getComputedStyle(document.body).backgroundColor, same: window.__sameDocument === true };`,
+    );
+    const seen: Array<{ theme: string; bg: string }> = [];
+    for (const [setting, theme] of [['dark', 'dark'], ['default', 'light'], ['dark', 'dark'], ['default', 'light']] as const) {
+      await setDevtoolsTheme(p, setting);
+      const s = await waitFor(async () => {
+        const now = await state();
+        return now.theme === theme ? now : null;
+      }, `the panel to turn ${theme}`);
+      expect(s.same, 'the same document: followed, not reloaded').toBe(true);
+      seen.push({ theme: s.theme, bg: s.bg });
+    }
+    expect(seen[0]!.bg).not.toBe(seen[1]!.bg);
+    expect(seen[2]!.bg).toBe(seen[0]!.bg);
+    expect(seen[3]!.bg).toBe(seen[1]!.bg);
+  });
 });

@@ -1,4 +1,4 @@
-import { describeFinding, markedText, plainText } from '../../src/cors/describe';
+import { describeFinding, plainText } from '../../src/cors/describe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -114,7 +114,7 @@ describe('the CORS panel inside the real DevTools', () => {
     expect(detail).not.toContain('`');
     await inPanel(`window.__testCopies = []; navigator.clipboard.writeText = async (t) => { window.__testCopies.push(t); };`);
     await inPanel(`document.querySelector('[aria-label="Copy fix"]').click();`);
-    expect(await waitFor(() => inPanel<string>(`return window.__testCopies.at(-1);`), 'the fix copied')).toBe(fixToCopy(markedText(words.fix)));
+    expect(await waitFor(() => inPanel<string>(`return window.__testCopies.at(-1);`), 'the fix copied')).toBe(fixToCopy(words.fix));
     // Only the rows that decided it: the preflight's Allow-Headers and the Request-Headers it answers.
     const decisive = await inPanel<string[]>(`return [...document.querySelectorAll('tr.decisive')].map((r) => r.dataset.header).sort();`);
     expect(decisive).toEqual(['access-control-allow-headers', 'access-control-request-headers']);

@@ -62,7 +62,7 @@ const MEASURE = `
     injected: document.querySelectorAll('img, foreignObject, iframe, script:not([src]), [onerror], [onload]').length,
   };`;
 
-const inPanel = <T>(body: string) => panel.eval<T>(`(async () => { ${body} })()`);
+let inPanel = <T>(body: string) => panel.eval<T>(`(async () => { ${body} })()`);
 const byScenario = (id: string): Exchange[] => report.exchanges.filter((e) => new URL(e.url).searchParams.get('s') === id);
 
 /** Opens one exchange's detail in the DevTools panel and measures its picture. */
@@ -264,5 +264,49 @@ describe('the picture in the panel as a tab: hostile values, 1000 px, light and 
     expect(acao.endsWith('…')).toBe(true);
     expect(acao.length).toBeLessThan(80);
     await pop.locator('[data-testid=picture]').screenshot({ path: join(ARTIFACTS, 'picture-hostile.png') });
+  });
+});
+
+describe('a preflight answered from the cache another tab of the site filled', () => {
+  it('a second tab sees no preflight: its panel and its picture both say most likely from the preflight cache', async () => {
+    // The first tab ran cache-max-age (Max-Age 600): Chrome's preflight cache, shared by the site's tabs, holds the answer.
+    const url = `${lab.originA}/?tab=second`;
+    const second = await l.context.newPage();
+    await second.goto(url);
+    const id = await l.tabIdOf(url);
+    await waitFor(async () => (await l.request('cors-lens/status', {})).tabs.includes(id), 'capture of the second tab', 120_000);
+    await second.evaluate(() => (window as unknown as { corsLab: { run(id: string): Promise<unknown> } }).corsLab.run('cache-max-age'));
+    const exs = await waitFor(async () => {
+      const r = await exportReport(l, id);
+      const found = r.exchanges.filter((e) => new URL(e.url).searchParams.get('s') === 'cache-max-age');
+      return found.length === 2 && found.every((e) => e.verdict !== 'unknown') ? found : null;
+    }, 'the second tab\'s two PUTs', 60_000);
+    for (const ex of exs) {
+      expect(ex.verdict).toBe('allowed');
+      // This tab's session never saw an OPTIONS, nor an earlier answer: not sent, not known cached.
+      expect(ex.preflight?.observed).toBe('missing');
+    }
+    const [ex] = exs.sort((a, b) => a.startedAt - b.startedAt);
+    expect(sequenceOf(ex!).steps.map((s) => s.kind)).toContain('preflight-likely-cached');
+
+    const real = await openRealPanel(l, id);
+    inPanel = <T>(body: string) => real.panel.eval<T>(`(async () => { ${body} })()`);
+    const shown = await showInDevtools(ex!);
+    const texts = shown.texts.map((t) => t.text);
+    expect(texts).toEqual(modelTexts(ex!));
+    expect(texts).toContain('preflight most likely answered from the preflight cache');
+    expect(texts.some((t) => t.startsWith('OPTIONS'))).toBe(false);
+    expect(texts).not.toContain('preflight needed but not seen');
+    expectDrawnInside(shown);
+    // The panel says the same: its Preflight column and the detail's preflight side.
+    const said = await inPanel<{ cell: string; side: string }>(
+      `return { cell: document.querySelector('[role=row][data-id=${JSON.stringify(ex!.id)}] .col-preflight').textContent, side: document.querySelector('.detail [aria-label="Preflight (OPTIONS)"]').textContent };`,
+    );
+    expect(said.cell).toBe('cache (likely)');
+    expect(said.side).toContain('most likely from the preflight cache');
+    await inPanel(`document.querySelector('[data-testid=picture]').scrollIntoView({ block: 'start' });`);
+    const shot = await real.devtools.send<{ data: string }>('Page.captureScreenshot', { format: 'png' });
+    writeFileSync(join(ARTIFACTS, 'picture-devtools-likely-cached.png'), Buffer.from(shot.data, 'base64'));
+    await second.close();
   });
 });
