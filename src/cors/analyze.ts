@@ -95,9 +95,11 @@ function reachedServer(o: Observation): { value: boolean; note: Inferred } {
 }
 
 function cookieCredentials(o: Observation): Credentials | null {
-  return hasHeader(o.request?.headers, 'cookie')
-    ? { value: 'include', inferred: true, why: 'the request carried a Cookie header', rule: 'credentials-cookie-sent' }
-    : null;
+  if (hasHeader(o.request?.headers, 'cookie')) return { value: 'include', inferred: true, why: 'the request carried a Cookie header', rule: 'credentials-cookie-sent' };
+  if (hasHeader(o.request?.headers, 'sec-fetch-storage-access')) {
+    return { value: 'include', inferred: true, why: 'the request carried a Sec-Fetch-Storage-Access header, sent only with credentials', rule: 'credentials-storage-access-sent' };
+  }
+  return null;
 }
 
 function notRelevant(o: Observation, why: string): Credentials {

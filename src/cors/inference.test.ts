@@ -78,6 +78,19 @@ describe('credentials mode', () => {
     expect(a.credentials).toMatchObject({ value: 'include', rule: 'credentials-cookie-sent' });
   });
 
+  it('a Sec-Fetch-Storage-Access header: included where the browser said nothing, or the same either way', () => {
+    const sent = msg(undefined, hdrs(['origin', A], ['sec-fetch-storage-access', 'none']));
+    // Firefox: a response that fails only with credentials completes with no error event.
+    const silent = analyzeExchange(obs({ url: `${B}/x`, method: 'GET', request: sent, response: msg(200, acao(A)), error: null }));
+    expect(silent.credentials).toMatchObject({ value: 'include', rule: 'credentials-storage-access-sent' });
+    const same = analyzeExchange(obs({ url: `${B}/x`, method: 'GET', request: sent, response: msg(200, []), ...failed }));
+    expect(same.credentials).toMatchObject({ value: 'include', rule: 'credentials-storage-access-sent' });
+    expect(findingProse(same.findings[0]!).detail).not.toContain('If this request sends credentials');
+    // A failure the browser reported keeps the rule that names it.
+    const star = analyzeExchange(obs({ url: `${B}/x`, method: 'GET', request: sent, response: msg(200, acao('*')), ...failed }));
+    expect(star.credentials).toMatchObject({ value: 'include', rule: 'credentials-wildcard-rejected' });
+  });
+
   it('nothing decides: the default case first, labelled, and the credentialed case named', () => {
     const a = analyzeExchange(obs({ url: `${B}/x`, method: 'PUT', preflight: sentPreflight('PUT', 'x-custom-header', msg(204, [...acao('*'), ['access-control-allow-methods', 'PUT']])), ...failed }));
     expect(a.credentials).toMatchObject({ value: null, rule: 'credentials-undecided' });

@@ -131,11 +131,16 @@ export function decideCredentials(ctx: ExchangeContext): CredentialsDecision {
   const omitHit = firstHit(ctx, false);
   const omitFits = fits(o, p, omitHit);
   const incFits = fits(o, p, incHit);
-  if (omitFits && !incFits && incHit) {
-    return { include: false, note: notIncluded(ctx, incHit), primary: omitHit, primaryInclude: false, alternative: null };
-  }
   if (incFits && !omitFits && incHit) {
     return { include: true, note: included(incHit), primary: incHit, primaryInclude: true, alternative: null };
+  }
+  // After what the browser did, so that a failure it reported keeps the rule that names it; decisive
+  // where the browser says nothing (Firefox reports no error for a response that fails the CORS check).
+  if (hasHeader(o.request?.headers, 'sec-fetch-storage-access')) {
+    return { include: true, note: { rule: 'credentials-storage-access-sent', why: 'the request carried a Sec-Fetch-Storage-Access header, sent only with credentials' }, primary: incHit, primaryInclude: true, alternative: null };
+  }
+  if (omitFits && !incFits && incHit) {
+    return { include: false, note: notIncluded(ctx, incHit), primary: omitHit, primaryInclude: false, alternative: null };
   }
   if (omitFits && incFits) {
     const differs = incHit !== null && (omitHit === null || incHit.id !== omitHit.id);
