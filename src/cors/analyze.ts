@@ -71,7 +71,7 @@ function preflightInfo(ctx: ExchangeContext, unsafe: readonly UnsafeHeader[]): A
         : `header ${name} is not CORS-safelisted`);
     }
     if (reasons.length === 0) {
-      reasons.push('Chrome sent a preflight although the method and headers are CORS-safelisted (an XMLHttpRequest upload listener or a streamed request body also requires one)');
+      reasons.push(`${ctx.o.browser === 'firefox' ? 'Firefox' : 'Chrome'} sent a preflight although the method and headers are CORS-safelisted (an XMLHttpRequest upload listener or a streamed request body also requires one)`);
     }
   }
   return { required: sent || reasons.length > 0, reasons };

@@ -91,6 +91,17 @@ describe('credentials mode', () => {
     expect(star.credentials).toMatchObject({ value: 'include', rule: 'credentials-wildcard-rejected' });
   });
 
+  it('names the browser that reported it, and the failure by that browser\'s name', () => {
+    const sent = { url: `${B}/x`, method: 'PUT', preflight: sentPreflight('PUT', 'x-custom-header', goodPreflight()), request: put, response: msg(200, hdrs(['content-type', 'application/json'])), ...failed };
+    expect(analyzeExchange(obs({ ...sent, browser: 'firefox' })).credentials.why).toBe('the preflight had no `Access-Control-Allow-Credentials` and Firefox sent the PUT');
+    const rejected = analyzeExchange(obs({ url: `${B}/x`, method: 'GET', request: get, response: msg(200, acao(A)), ...failed, browser: 'firefox' }));
+    expect(rejected.credentials.why).toBe('only credentials explain why Firefox failed it (CORSMissingAllowCredentials)');
+    const undecided = analyzeExchange(obs({ url: `${B}/x`, method: 'PUT', preflight: sentPreflight('PUT', 'x-custom-header', msg(204, [...acao('*'), ['access-control-allow-methods', 'PUT']])), ...failed, browser: 'firefox' }));
+    expect(undecided.credentials.why).toContain('what Firefox did fits both modes');
+    expect(undecided.credentials.why).toContain('Firefox reports CORSNotSupportingCredentials instead');
+    expect(findingProse(undecided.findings[0]!).detail).toContain('Chrome reports PreflightWildcardOriginNotAllowed instead (Firefox: CORSNotSupportingCredentials)');
+  });
+
   it('nothing decides: the default case first, labelled, and the credentialed case named', () => {
     const a = analyzeExchange(obs({ url: `${B}/x`, method: 'PUT', preflight: sentPreflight('PUT', 'x-custom-header', msg(204, [...acao('*'), ['access-control-allow-methods', 'PUT']])), ...failed }));
     expect(a.credentials).toMatchObject({ value: null, rule: 'credentials-undecided' });

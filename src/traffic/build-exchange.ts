@@ -47,6 +47,7 @@ export function observationOf(rec: ExchangeRecord): Observation {
         : null,
     response: judged(rec.response, rec.finalResponse),
     error: engineError(rec, rec.error),
+    ...(rec.browser === 'firefox' ? { browser: 'firefox' as const } : {}),
   };
 }
 
