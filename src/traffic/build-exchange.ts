@@ -30,6 +30,15 @@ function engineError(rec: ExchangeRecord, error: string | null): string | null {
   return rec.browser === 'firefox' && error === FIREFOX_CORS_FAILURE_ERROR ? CORS_FAILURE_ERROR : error;
 }
 
+/**
+ * Firefox reports a request's headers even when its failed preflight kept it from being sent
+ * (docs/firefox.md): the engine must see it as never sent, as Chrome reports it.
+ */
+function sentRequest(rec: ExchangeRecord): Message | null {
+  const stoppedByPreflight = rec.browser === 'firefox' && rec.preflight?.error != null && rec.response === null && rec.redirects.length === 0;
+  return stoppedByPreflight ? null : rec.request;
+}
+
 export function observationOf(rec: ExchangeRecord): Observation {
   const p = rec.preflight;
   return {
@@ -38,7 +47,7 @@ export function observationOf(rec: ExchangeRecord): Observation {
     initiatorOrigin: rec.initiatorOrigin,
     // A request stopped by its preflight never sent its Sec-Fetch-Mode; only mode "cors" sends preflights.
     mode: modeOf(rec.request) ?? (rec.preflight ? 'cors' : null),
-    request: rec.request,
+    request: sentRequest(rec),
     redirects: rec.redirects,
     preflight: p
       ? { observed: 'sent', request: p.request, response: judged(p.response, p.finalResponse), error: engineError(rec, p.error) }

@@ -78,6 +78,15 @@ describe('capture in real Firefox ESR, capture all tabs', () => {
     expect(firefoxSaw.length).toBeGreaterThan(60);
   });
 
+  it('names Firefox, never Chrome, in what it inferred, and reads an unsent request as unsent', () => {
+    const whys = report.exchanges.flatMap((e) => [e.credentials.why, ...Object.values(e.inferred ?? {}).map((n) => n?.why)].map((w) => `${scenarioOf(e.url)}: ${w ?? ''}`));
+    expect(whys.filter((w) => w.includes('Chrome'))).toEqual([]);
+    expect(whys.some((w) => w.includes('Firefox'))).toBe(true);
+    const stopped = report.exchanges.filter((e) => e.preflight?.error && !e.response);
+    expect(stopped.length).toBeGreaterThan(5);
+    for (const e of stopped) expect(`${scenarioOf(e.url)}: ${e.inferred?.reachedServer?.rule}`).toBe(`${scenarioOf(e.url)}: reached-stopped-by-preflight`);
+  });
+
   it('names the reason Firefox itself gave for each request (oracle agreement)', () => {
     const byId = new Map(report.exchanges.map((e) => [e.id, e]));
     const classes = new Map<string, { n: number; agree: number }>();
