@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { mechanismOf, planOverride, type OverridePlan } from '../fix/plan';
 import { serverSnippets } from '../fix/snippets';
+import { originOf } from '../cors/origin';
 import type { Exchange } from '../traffic/exchange';
 import type { OverrideRequest } from '../shared/protocol';
 import { FixDiff } from './FixDiff';
@@ -71,13 +72,7 @@ export function TryFix({ ex, tabId, api = defaultOverrideApi(), now = Date.now }
   const [confirm, setConfirm] = useState<string | null>(null);
   const [snippet, setSnippet] = useState(0);
   const changed = changedByOverride(ex);
-  const target = (() => {
-    try {
-      return new URL(ex.url).origin;
-    } catch {
-      return null;
-    }
-  })();
+  const target = originOf(ex.url);
   const active = overrides.find((o) => o.pageOrigin === ex.initiatorOrigin && o.targetOrigin === target);
 
   const mark = changed && (
