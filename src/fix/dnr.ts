@@ -98,3 +98,15 @@ export function assertRuleScoped(rule: DnrRule, plan: { pageOrigin: string; targ
   }
 }
 
+
+/**
+ * Firefox's declarativeNetRequest refuses `excludedResponseHeaders` (measured on Firefox 153: "Unexpected
+ * property"). There the rule keeps its exact Allow-Origin but cannot leave alone a response that
+ * already names another origin of the page's host (docs/firefox.md).
+ */
+export function forFirefox(rules: readonly DnrRule[]): DnrRule[] {
+  return rules.map((r) => {
+    const { excludedResponseHeaders: _dropped, ...condition } = r.condition;
+    return { ...r, condition };
+  });
+}

@@ -5,6 +5,7 @@ import { corsCheck } from '../cors/cors-check';
 import { validatePreflightResponse } from '../cors/preflight-response';
 import { mergePlans, planOverride, type HeaderLine, type OverrideSubject } from './plan';
 import { assertRuleScoped, overrideRules } from './dnr';
+import { redirectChain } from './redirect-chain';
 import { A, B, hdrs, msg, obs, sentPreflight } from '../cors/test-helpers';
 import type { HeaderList, Message, Observation } from '../cors/types';
 
@@ -34,6 +35,70 @@ function applySet(m: Message, lines: HeaderLine[]): Message {
 }
 
 const URL_B = `${B}/api/items?x=1`;
+
+const C = 'http://127.0.0.1:40001';
+
+describe('planOverride: redirect chains (rescue)', () => {
+  const get = (redirects: Observation['redirects'], response: Message | null, extra: Partial<Observation> = {}) =>
+    subjectOf(obs({ url: URL_B, method: 'GET', request: msg(undefined, hdrs(['origin', A])), redirects, response, error: 'net::ERR_FAILED', ...extra }));
+
+  it('a same-origin redirect without Allow-Origin: a rescue gives the target\'s responses, redirects included, the page origin; no hops', () => {
+    const a = planOverride(get([{ statusCode: 302, location: '/next', headers: hdrs(['location', '/next']) }], null));
+    if (!a.ok) throw new Error(a.why);
+    expect(a.plan.mechanism).toBe('rescue');
+    expect(a.plan.mechanismWhy).toMatch(/redirect/);
+    expect(a.plan.actual).toEqual([{ name: 'access-control-allow-origin', value: A }]);
+    expect(a.plan.hops).toBeUndefined();
+  });
+
+  it('B → C: the hops on C get Allow-Origin: null (the tainted origin), with credentials Allow-Credentials too', () => {
+    const redirect = { statusCode: 302, location: `${C}/next`, headers: hdrs(['location', `${C}/next`], ['access-control-allow-origin', A]) };
+    const a = planOverride(get([redirect], msg(200, hdrs(['access-control-allow-origin', A]))));
+    if (!a.ok) throw new Error(a.why);
+    expect(a.plan.mechanism).toBe('rescue');
+    expect(a.plan.hops).toEqual({ origins: [C], headers: [{ name: 'access-control-allow-origin', value: 'null' }] });
+    // The target's own redirect was right: Allow-Origin kept only to stay exact.
+    expect(a.plan.actual).toEqual([]);
+    const withCookie = planOverride(
+      subjectOf(obs({ url: URL_B, method: 'GET', request: msg(undefined, hdrs(['origin', A], ['cookie', 'a=1'])), redirects: [redirect], response: msg(200, hdrs(['access-control-allow-origin', A])), error: 'net::ERR_FAILED' })),
+    );
+    if (!withCookie.ok) throw new Error(withCookie.why);
+    expect(withCookie.plan.hops?.headers).toEqual([{ name: 'access-control-allow-origin', value: 'null' }, { name: 'access-control-allow-credentials', value: 'true' }]);
+  });
+
+  it('declined with the reason: a preflighted request redirected to another origin, a redirect to a URL with credentials or to ftp:', () => {
+    const pre = msg(204, hdrs(['access-control-allow-origin', A], ['access-control-allow-methods', 'PUT']));
+    const preflighted = subjectOf(obs({ url: URL_B, method: 'PUT', preflight: sentPreflight('PUT', null, pre), redirects: [{ statusCode: 307, location: `${C}/next`, headers: hdrs(['location', `${C}/next`], ['access-control-allow-origin', A]) }], response: msg(200, hdrs(['access-control-allow-origin', A])), error: 'net::ERR_FAILED' }));
+    const p = planOverride(preflighted);
+    expect(p.ok ? 'ok' : p.why).toMatch(/preflighted request was redirected to another origin/);
+    for (const location of [`http://u:p@localhost:34255/next`, 'ftp://127.0.0.1/x']) {
+      const a = planOverride(get([{ statusCode: 302, location, headers: hdrs(['location', location], ['access-control-allow-origin', A]) }], null));
+      expect(a.ok ? 'ok' : a.reason, location).toBe('cannot');
+      expect(a.ok ? null : a.serverFix, location).toBeTruthy();
+    }
+    // The chain itself refuses them too, whatever the findings say.
+    expect(redirectChain(URL_B, A, [{ statusCode: 302, location: 'http://u:p@localhost:1/', headers: [] }], null, false)).toMatchObject({ ok: false, why: expect.stringMatching(/credentials/) });
+    expect(redirectChain(URL_B, A, [{ statusCode: 302, location: 'ftp://127.0.0.1/x', headers: [] }], null, false)).toMatchObject({ ok: false, why: expect.stringMatching(/ftp: URL/) });
+    // A preflighted request redirected within the target is followed (Chrome preflights again with the page's origin).
+    expect(redirectChain(URL_B, A, [{ statusCode: 307, location: '/next', headers: [] }], null, true)).toMatchObject({ ok: true, hops: [] });
+  });
+});
+
+describe('planOverride: a rescue never narrows the server\'s lists', () => {
+  it('the 204 answer re-sends the server\'s Allow-Methods and Allow-Headers merged with what is needed', () => {
+    const pre = msg(401, hdrs(['access-control-allow-methods', 'GET, DELETE'], ['access-control-allow-headers', 'X-Trace']));
+    const a = planOverride(subjectOf(obs({ url: URL_B, method: 'PUT', preflight: sentPreflight('PUT', 'x-custom-header', pre), error: 'net::ERR_FAILED' })));
+    if (!a.ok) throw new Error(a.why);
+    expect(a.plan.mechanism).toBe('rescue');
+    expect(a.plan.preflight).toEqual([
+      { name: 'access-control-allow-origin', value: A },
+      { name: 'access-control-allow-methods', value: 'GET, DELETE, PUT' },
+      { name: 'access-control-allow-headers', value: 'X-Trace, x-custom-header' },
+    ]);
+    expect(a.plan.server.methods).toEqual(['GET', 'DELETE', 'PUT']);
+    expect(a.plan.server.headers).toEqual(['X-Trace', 'x-custom-header']);
+  });
+});
 
 describe('planOverride: the scenarios of the lab', () => {
   it('missing Allow-Origin on a simple GET: Allow-Origin set to the page origin on the actual response only', () => {

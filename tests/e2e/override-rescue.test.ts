@@ -1,20 +1,21 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launch, stopServiceWorker, waitFor } from './browser';
-import { anyDebuggerAttached, debuggerAttached, distVariant, fetchFrom, openBench, override, rescueDist, run, sessionRules, type Bench } from './override-helpers';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DIST, launch, stopServiceWorker, waitFor } from './browser';
+import { anyDebuggerAttached, debuggerAttached, distVariant, fetchFrom, openBench, override, run, sessionRules, type Bench } from './override-helpers';
 
 /**
  * Rescue mode in real Chromium: a preflight no header rule can fix (a non-2xx status, a redirect)
  * is answered in the browser through chrome.debugger, and Chrome's own verdict (DevTools Protocol,
  * lab/oracle's method) turns from blocked to allowed. Off, expired or with no rescue left: blocked
- * again, and no debugger attached. The build under test holds the `debugger` permission (Chrome
- * refuses it as an optional permission: the first test measures that).
+ * again, and no debugger attached. The build under test is the shipped dist/, which holds the
+ * `debugger` permission (Chrome refuses it as an optional permission: the first tests measure that
+ * and the install warning it costs).
  */
 let b: Bench;
-let dist: ReturnType<typeof rescueDist>;
 
 beforeAll(async () => {
-  dist = rescueDist();
-  b = await openBench({ dist: dist.dir });
+  b = await openBench();
 });
 
 afterEach(async () => {
@@ -24,12 +25,12 @@ afterEach(async () => {
 
 afterAll(async () => {
   await b?.close();
-  dist?.remove();
 });
 
 describe('the debugger permission cannot be optional', () => {
   it('Chrome refuses to grant `debugger` listed in optional_permissions, so a grant at the click is impossible', async () => {
     const optional = distVariant((m) => {
+      m.permissions = (m.permissions as string[]).filter((p) => p !== 'debugger');
       m.optional_permissions = ['debugger'];
     });
     const l = await launch({ dist: optional.dir });
@@ -54,9 +55,32 @@ const RESCUES = [
   ['rule-preflight-invalid-status', 'PreflightInvalidStatus'],
   ['seed-preflight-500', 'PreflightInvalidStatus'],
   ['rule-preflight-disallowed-redirect', 'PreflightDisallowedRedirect'],
+  ['redirect-missing-acao-on-redirect', 'MissingAllowOriginHeader'],
+  ['redirect-cross-origin-acao-page', 'AllowOriginMismatch'],
+  ['redirect-cross-origin-credentials', 'AllowOriginMismatch'],
 ] as const;
 
-describe('rescue mode (the build holds the debugger permission)', () => {
+/** What the rescue cases measured, printed at the end for the report. */
+const tally = { rescued: 0, offAgain: 0, cases: 0, expired: 0, expiryCases: 0 };
+afterAll(() => {
+  console.log(`rescue: ${tally.rescued}/${tally.cases} blocked→allowed by Chrome's verdict; ${tally.offAgain}/${tally.cases} blocked again after Turn off with no debugger attached; ${tally.expired}/${tally.expiryCases} blocked again after expiry`);
+});
+
+describe('the debugger permission held from installation', () => {
+  it('costs one install warning, measured by Chrome: "Access the page debugger backend"', async () => {
+    const m = JSON.parse(readFileSync(join(DIST, 'manifest.json'), 'utf8')) as { permissions: string[] };
+    expect(m.permissions).toContain('debugger');
+    const warnings = (manifest: object) => b.l.automation.evaluate((text) => chrome.management.getPermissionWarningsByManifest(text), JSON.stringify(manifest));
+    const shipped = await warnings(m);
+    const without = await warnings({ ...m, permissions: m.permissions.filter((p) => p !== 'debugger') });
+    const extra = shipped.filter((w) => !without.includes(w));
+    console.log(`install warnings: shipped ${JSON.stringify(shipped)}; without debugger ${JSON.stringify(without)}; debugger adds ${JSON.stringify(extra)}`);
+    expect(extra).toEqual(['Access the page debugger backend']);
+    expect(shipped.length).toBe(without.length + 1);
+  });
+});
+
+describe('rescue mode (the shipped build)', () => {
   it('Try fix says it will use the debugger and why, turns the rescue on, and the request goes through', async () => {
     const before = await run(b, 'seed-no-options-handler');
     expect(before.chrome.corsError).toBe('PreflightMissingAllowOriginHeader');
@@ -94,6 +118,7 @@ describe('rescue mode (the build holds the debugger permission)', () => {
 
   for (const [id, corsError] of RESCUES) {
     it(`${id}: blocked, allowed by Chrome's verdict during the rescue, blocked after Turn off with no debugger left`, async () => {
+      tally.cases++;
       const before = await run(b, id);
       expect(before.chrome.corsError).toBe(corsError);
       const on = await override(b, { action: 'add', tabId: b.tabId, exchangeId: before.exchange.id });
@@ -106,11 +131,20 @@ describe('rescue mode (the build holds the debugger permission)', () => {
       const after = await run(b, id);
       expect(after.chrome.errorText, `Chrome's verdict with the rescue: ${after.chrome.corsError}`).toBeNull();
       expect(after.chrome.corsError).toBeNull();
+      if (id.startsWith('redirect-')) {
+        // The chain was followed as the server sent it: the redirect reached its target, asked with Origin null when it crossed origins.
+        const hops = b.lab.log.filter((e) => e.query.includes(after.nonce) && e.path.endsWith('/next'));
+        expect(hops.length, 'the redirect target was asked').toBe(1);
+        expect(hops[0]!.origin).toBe(id.includes('cross-origin') ? 'null' : b.lab.originA);
+        expect(after.chrome.finalUrl).toContain('/next');
+      }
+      tally.rescued++;
 
       await override(b, { action: 'remove', id: on.added!.id });
       expect(await debuggerAttached(b)).toBe(false);
       const off = await run(b, id);
       expect(off.chrome.corsError).toBe(corsError);
+      tally.offAgain++;
     });
   }
 
@@ -142,19 +176,23 @@ describe('rescue mode (the build holds the debugger permission)', () => {
     expect(await debuggerAttached(b)).toBe(false);
   });
 
-  it('ends by itself when it expires: blocked again, no debugger attached', async () => {
-    const before = await run(b, 'seed-preflight-500');
-    const on = await override(b, { action: 'add', tabId: b.tabId, exchangeId: before.exchange.id, minutes: 0.05 });
-    if (!on.ok) throw new Error(on.why);
-    expect(await debuggerAttached(b)).toBe(true);
-    const during = await run(b, 'seed-preflight-500');
-    expect(during.chrome.errorText).toBeNull();
-    await waitFor(async () => !(await debuggerAttached(b)), 'expiry detaches the debugger', 15_000);
-    expect((await override(b, { action: 'list' })).overrides).toEqual([]);
-    const after = await run(b, 'seed-preflight-500');
-    expect(after.chrome.corsError).toBe('PreflightInvalidStatus');
-    // getTargets() cannot show it here: Playwright drives every page over the protocol, so it reports
-    // the tab attached throughout; debuggerAttached asks the extension's own attachment instead.
-    expect(await anyDebuggerAttached(b)).toBe(true);
-  });
+  for (const [id, corsError] of [['seed-preflight-500', 'PreflightInvalidStatus'], ['redirect-cross-origin-acao-page', 'AllowOriginMismatch']] as const) {
+    it(`${id}: ends by itself when it expires: blocked again, no debugger attached`, async () => {
+      tally.expiryCases++;
+      const before = await run(b, id);
+      const on = await override(b, { action: 'add', tabId: b.tabId, exchangeId: before.exchange.id, minutes: 0.05 });
+      if (!on.ok) throw new Error(on.why);
+      expect(await debuggerAttached(b)).toBe(true);
+      const during = await run(b, id);
+      expect(during.chrome.errorText).toBeNull();
+      await waitFor(async () => !(await debuggerAttached(b)), 'expiry detaches the debugger', 15_000);
+      expect((await override(b, { action: 'list' })).overrides).toEqual([]);
+      const after = await run(b, id);
+      expect(after.chrome.corsError).toBe(corsError);
+      tally.expired++;
+      // getTargets() cannot show it here: Playwright drives every page over the protocol, so it reports
+      // the tab attached throughout; debuggerAttached asks the extension's own attachment instead.
+      expect(await anyDebuggerAttached(b)).toBe(true);
+    });
+  }
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
 import { startLab } from '../../lab/server.mjs';
 import { exportReport, launch, waitFor, type Launched } from './browser';
-import { fetchFrom, rescueDist, type Lab } from './override-helpers';
+import { fetchFrom, type Lab } from './override-helpers';
 import type { OverrideAnswer } from '../../src/shared/protocol';
 
 /**
@@ -17,7 +17,6 @@ let lab: Lab;
 let l: Launched;
 let page: Page;
 let tabId: number;
-let dist: ReturnType<typeof rescueDist>;
 let P: string;
 let frames: Record<string, Frame>;
 let n = 0;
@@ -64,8 +63,7 @@ async function override(req: object): Promise<OverrideAnswer> {
 
 beforeAll(async () => {
   lab = await startLab();
-  dist = rescueDist();
-  l = await launch({ dist: dist.dir });
+  l = await launch();
   const port = (o: string) => new URL(o).port;
   P = `http://app.localhost:${port(lab.originA)}`;
   page = await l.context.newPage();
@@ -93,7 +91,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await l?.close();
   await lab?.close();
-  dist?.remove();
 });
 
 describe('an override reaches its page origin only', () => {
