@@ -148,6 +148,54 @@ describe('rescue mode (the shipped build)', () => {
     });
   }
 
+  it('bad input: a gone exchange, a closed tab, two overrides for one origin pair: a clear answer, no rule and no debugger left', async () => {
+    const gone = await override(b, { action: 'add', tabId: b.tabId, exchangeId: 'no-such-exchange' });
+    expect(gone.ok ? 'ok' : gone.reason).toBe('not-found');
+    const before = await run(b, 'seed-preflight-500');
+    const closed = await override(b, { action: 'add', tabId: 987_654_321, exchangeId: before.exchange.id });
+    expect(closed.ok ? 'ok' : closed.reason).toBe('not-found');
+    expect(await debuggerAttached(b)).toBe(false);
+    expect(await sessionRules(b)).toEqual([]);
+    console.log(`bad input: gone exchange -> ${gone.ok ? 'ok' : `${gone.reason}: ${gone.why}`}; closed tab -> ${closed.ok ? 'ok' : `${closed.reason}: ${closed.why}`}`);
+
+    // Two overrides for one pair in one tab: merged into one, one attachment.
+    const first = await override(b, { action: 'add', tabId: b.tabId, exchangeId: before.exchange.id });
+    const second = await override(b, { action: 'add', tabId: b.tabId, exchangeId: before.exchange.id });
+    expect(first.ok ? `ok merged=${first.merged === true}` : first.why).toBe('ok merged=false');
+    expect(second.ok ? `ok merged=${second.merged === true}` : second.why).toBe('ok merged=true');
+    expect(second.ok && second.note).toMatch(/already on/);
+    expect((await override(b, { action: 'list' })).overrides.length).toBe(1);
+
+    // The same pair from another tab: refused while the first is on; nothing attached there.
+    const other = await b.l.context.newPage();
+    await other.goto(`${b.lab.originA}/`);
+    await other.evaluate(() => (window as unknown as { corsLab: { ready: Promise<void> } }).corsLab.ready);
+    const otherTab = (await b.l.automation.evaluate(async (a) => (await chrome.tabs.query({})).filter((t) => t.url?.startsWith(a)).map((t) => t.id!), b.lab.originA)).find((t) => t !== b.tabId)!;
+    await b.l.request('cors-lens/capture', { scope: otherTab, on: true });
+    await waitFor(async () => (await b.l.request('cors-lens/status', {})).tabs.includes(otherTab), 'capture of the other tab');
+    await other.evaluate(() => (window as unknown as { corsLab: { run(id: string, o: object): Promise<unknown> } }).corsLab.run('seed-preflight-500', { nonce: 'other-tab' }));
+    const ex = await waitFor(async () => {
+      const r = await b.l.request('cors-lens/export', { tabId: otherTab });
+      return 'exchanges' in r ? r.exchanges.find((e) => e.url.includes('other-tab') && e.verdict === 'blocked' && e.error !== null) : undefined;
+    }, "the other tab's exchange");
+    const twice = await override(b, { action: 'add', tabId: otherTab, exchangeId: ex.id });
+    expect(twice.ok ? 'ok' : twice.reason).toBe('exists');
+    console.log(`bad input: same pair from another tab -> ${twice.ok ? 'ok' : `${twice.reason}: ${twice.why}`}`);
+    expect(await debuggerAttached(b, otherTab)).toBe(false);
+
+    // A rescue on a tab that then closes ends with it: no override, no attachment left.
+    await override(b, { action: 'clear' });
+    expect(await debuggerAttached(b)).toBe(false);
+    const there = await override(b, { action: 'add', tabId: otherTab, exchangeId: ex.id });
+    if (!there.ok) throw new Error(there.why);
+    expect(await debuggerAttached(b, otherTab)).toBe(true);
+    await other.close();
+    await waitFor(async () => (await override(b, { action: 'list' })).overrides.length === 0, 'the closed tab\'s rescue ended');
+    expect(await b.l.automation.evaluate(async (t) => (await chrome.debugger.getTargets()).filter((x) => x.tabId === t && x.attached).length, otherTab)).toBe(0);
+    expect(await debuggerAttached(b)).toBe(false);
+    expect(await sessionRules(b)).toEqual([]);
+  });
+
   it('a real 404 stays a 404 during a rescue: the status is kept, the request reached the server', async () => {
     const before = await run(b, 'seed-no-options-handler');
     const on = await override(b, { action: 'add', tabId: b.tabId, exchangeId: before.exchange.id });
