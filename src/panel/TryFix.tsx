@@ -167,7 +167,8 @@ export function TryFix({ ex, tabId, api = defaultOverrideApi(), now = Date.now }
       {!active && <MechanismNote plan={plan} />}
       {active && mechanismOf(active) === 'rescue' && api && <ChromeVerdict api={api} tabId={tabId} ex={ex} />}
       {lines(rescue ? 'Answer to the OPTIONS (preflight) request: 204 with' : 'On the OPTIONS (preflight) response', plan.preflight)}
-      {lines(`On the ${ex.method} response${plan.actualPredicted ? ' (never sent: predicted)' : ''}`, plan.actual)}
+      {lines(`On the ${ex.method} response${plan.actualPredicted ? ' (never sent: predicted)' : ''}${ex.redirects.length > 0 ? ` from ${plan.targetOrigin}, redirects included` : ''}`, plan.actual)}
+      {plan.hops && lines(`On the same request's later responses (${plan.hops.origins.join(', ') || plan.targetOrigin}), asked with Origin null after the cross-origin redirect`, plan.hops.headers)}
       <h4>The server fix: what your responses must contain</h4>
       <FixDiff title="OPTIONS (preflight) response" rows={preflightRows} />
       <FixDiff title={`${ex.method} response`} rows={actualRows} />

@@ -196,6 +196,24 @@ describe('rescue mode (the shipped build)', () => {
     expect(await sessionRules(b)).toEqual([]);
   });
 
+  it('before the click, Try fix on a B → C redirect says it follows the chain and shows what the hops get', async () => {
+    const before = await run(b, 'redirect-cross-origin-acao-page');
+    const panel = await b.l.context.newPage();
+    try {
+      await panel.goto(`chrome-extension://${b.l.extensionId}/src/panel/panel.html?tabId=${b.tabId}`);
+      await panel.locator(`[role=row][data-id="${before.exchange.id}"]`).click();
+      const note = panel.locator('[data-mechanism=rescue]');
+      await note.waitFor();
+      expect(await note.textContent()).toMatch(/redirected.*debugger/s);
+      const shown = (await panel.locator('.try-fix').textContent()) ?? '';
+      expect(shown).toMatch(/asked with Origin null/);
+      expect(shown).toContain('Access-Control-Allow-Origin: null');
+      expect(await debuggerAttached(b)).toBe(false);
+    } finally {
+      await panel.close();
+    }
+  });
+
   it('a real 404 stays a 404 during a rescue: the status is kept, the request reached the server', async () => {
     const before = await run(b, 'seed-no-options-handler');
     const on = await override(b, { action: 'add', tabId: b.tabId, exchangeId: before.exchange.id });
