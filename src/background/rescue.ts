@@ -32,7 +32,11 @@ interface RequestPaused {
   responseErrorReason?: string;
 }
 
-/** Whether the optional debugger permission is held now (the API is present only then). */
+/**
+ * Whether chrome.debugger is there: the Chrome build holds the permission from installation (Chrome
+ * refuses it as optional); Firefox has no such API. It is called as chrome.*, not through the
+ * polyfill's `browser`: Chrome only, and the polyfill has no debugger namespace.
+ */
 export function debuggerAvailable(): boolean {
   return typeof chrome !== 'undefined' && chrome.debugger !== undefined && typeof chrome.debugger.attach === 'function';
 }
@@ -48,7 +52,7 @@ export class Rescue {
   /** Called when Chrome detached a tab for a reason of its own (tab closed, user cancelled the bar). */
   onDetached: (tabId: number, reason: string) => void = () => {};
 
-  /** Registers the debugger listeners once the permission is held (at the worker's top level when it already is). */
+  /** Registers the debugger listeners (at the worker's top level, so a paused request wakes a stopped worker). */
   listen(): void {
     if (this.listening || !debuggerAvailable()) return;
     this.listening = true;

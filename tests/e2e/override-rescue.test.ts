@@ -228,19 +228,21 @@ describe('rescue mode (the shipped build)', () => {
     expect(await debuggerAttached(b)).toBe(false);
   });
 
-  it('survives a worker restart: the new worker enables Fetch again on its attachment, the rescue still works', async () => {
-    const before = await run(b, 'seed-auth-middleware-401-preflight');
-    const on = await override(b, { action: 'add', tabId: b.tabId, exchangeId: before.exchange.id });
-    if (!on.ok) throw new Error(on.why);
-    await stopServiceWorker(b.l);
-    await waitFor(async () => (await b.l.request('cors-lens/status', {})).ready, 'restarted worker');
-    expect((await override(b, { action: 'list' })).overrides.map((o) => o.id)).toEqual([on.added!.id]);
-    expect(await debuggerAttached(b)).toBe(true);
-    const after = await run(b, 'seed-auth-middleware-401-preflight');
-    expect(after.chrome.errorText, `after the restart: ${after.chrome.corsError}`).toBeNull();
-    await override(b, { action: 'clear' });
-    expect(await debuggerAttached(b)).toBe(false);
-  });
+  for (const id of ['seed-auth-middleware-401-preflight', 'redirect-cross-origin-acao-page']) {
+    it(`${id}: survives a worker restart: the new worker enables Fetch again on its attachment, the rescue still works`, async () => {
+      const before = await run(b, id);
+      const on = await override(b, { action: 'add', tabId: b.tabId, exchangeId: before.exchange.id });
+      if (!on.ok) throw new Error(on.why);
+      await stopServiceWorker(b.l);
+      await waitFor(async () => (await b.l.request('cors-lens/status', {})).ready, 'restarted worker');
+      expect((await override(b, { action: 'list' })).overrides.map((o) => o.id)).toEqual([on.added!.id]);
+      expect(await debuggerAttached(b)).toBe(true);
+      const after = await run(b, id);
+      expect(after.chrome.errorText, `after the restart: ${after.chrome.corsError}`).toBeNull();
+      await override(b, { action: 'clear' });
+      expect(await debuggerAttached(b)).toBe(false);
+    });
+  }
 
   for (const [id, corsError] of [['seed-preflight-500', 'PreflightInvalidStatus'], ['redirect-cross-origin-acao-page', 'AllowOriginMismatch']] as const) {
     it(`${id}: ends by itself when it expires: blocked again, no debugger attached`, async () => {
