@@ -244,7 +244,7 @@ describe('rescue mode (the shipped build)', () => {
     });
   }
 
-  for (const [id, corsError] of [['seed-preflight-500', 'PreflightInvalidStatus'], ['redirect-cross-origin-acao-page', 'AllowOriginMismatch']] as const) {
+  for (const [id, corsError] of RESCUES) {
     it(`${id}: ends by itself when it expires: blocked again, no debugger attached`, async () => {
       tally.expiryCases++;
       const before = await run(b, id);

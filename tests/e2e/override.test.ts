@@ -173,7 +173,8 @@ describe('local override in real Chromium', () => {
     }
   });
 
-  for (const id of ['rule-redirect-contains-credentials', 'control-connection-refused']) {
+  // A redirect to a URL with credentials or to ftp:, a network error, a Local Network Access refusal.
+  for (const id of ['rule-redirect-contains-credentials', 'rule-cors-disabled-scheme', 'control-connection-refused', 'rule-local-network-access-denied']) {
     it(`${id}: declined with the reason and the server fix, nothing added`, async () => {
       const before = await run(id);
       expect(before.exchange.verdict).not.toBe('allowed');
@@ -181,7 +182,10 @@ describe('local override in real Chromium', () => {
       if (a.ok) throw new Error('an override was added');
       expect(a.reason).toBe('cannot');
       expect(a.why).toMatch(/cannot fix this: .+/);
-      if (id === 'rule-redirect-contains-credentials') expect(a.serverFix).toBeTruthy();
+      if (id !== 'control-connection-refused') expect(a.serverFix, 'the server fix').toBeTruthy();
+      console.log(`declined ${id}: ${a.why}`);
+      // No debugger either: a command answers only while the extension is attached to the tab.
+      expect(await l.automation.evaluate((t) => chrome.debugger.sendCommand({ tabId: t }, 'Runtime.evaluate', { expression: '1' }).then(() => true, () => false), tabId)).toBe(false);
       expect(await sessionRules()).toEqual([]);
     });
   }
