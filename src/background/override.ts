@@ -41,6 +41,8 @@ export const DEFAULT_MINUTES = 30;
 
 /** The rules as this browser's declarativeNetRequest accepts them (Firefox: see forFirefox). */
 const forThisBrowser = (rules: readonly DnrRule[]) => (IS_FIREFOX ? forFirefox(rules) : rules) as unknown as DeclarativeNetRequest.Rule[];
+/** Chrome's rules leave alone a response naming another origin of the page's host; Firefox's cannot (forFirefox). */
+const PLAN_OPTIONS = { rulesLeaveOtherOriginsOfHost: !IS_FIREFOX };
 const MAX_MINUTES = 24 * 60;
 
 export class Overrides {
@@ -163,11 +165,11 @@ export class Overrides {
 
   /** What an override for this exchange would set, or why it cannot. */
   plan(ex: Exchange, expose: readonly string[] = []) {
-    return planOverride(ex, expose);
+    return planOverride(ex, expose, PLAN_OPTIONS);
   }
 
   async add(tabId: number, ex: Exchange, opts: { onlyThisTab?: boolean; minutes?: number; expose?: string[]; topOrigin?: string | null; confirmInitiator?: boolean }): Promise<OverrideReply> {
-    const answer = planOverride(ex, opts.expose ?? []);
+    const answer = planOverride(ex, opts.expose ?? [], PLAN_OPTIONS);
     const no = (reason: 'cannot' | 'confirm' | 'needs-permission' | 'exists', why: string, extra: { permission?: 'debugger' } = {}): OverrideReply => ({
       ok: false,
       reason,

@@ -19,6 +19,9 @@ export const RESCUE_WHY =
 export const REDIRECT_WHY =
   'The request was redirected: a header rule cannot follow one request along its redirect chain, so the debugger is attached to this tab (rescue mode) and that request\'s responses, redirects included, get the headers in the browser.';
 
+export const SHADOWED_WHY =
+  'The server names another origin of this page\'s host in Access-Control-Allow-Origin: a header rule leaves such answers alone (they may be the server answering another page of this host), so the debugger is attached to this tab (rescue mode) and only this page origin\'s requests get the headers.';
+
 /** The mechanism of a plan (plans stored by an older version have none: header rules). */
 export function mechanismOf(plan: Pick<OverridePlan, 'mechanism'>): Mechanism {
   return plan.mechanism === 'rescue' ? 'rescue' : 'headers';

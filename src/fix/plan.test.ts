@@ -4,7 +4,7 @@ import { analyzeExchange } from '../cors/analyze';
 import { corsCheck } from '../cors/cors-check';
 import { validatePreflightResponse } from '../cors/preflight-response';
 import { mergePlans, planOverride, type HeaderLine, type OverrideSubject } from './plan';
-import { assertRuleScoped, overrideRules } from './dnr';
+import { assertRuleScoped, namesOtherOriginOfHost, overrideRules } from './dnr';
 import { redirectChain } from './redirect-chain';
 import { A, B, hdrs, msg, obs, sentPreflight } from '../cors/test-helpers';
 import type { HeaderList, Message, Observation } from '../cors/types';
@@ -81,6 +81,35 @@ describe('planOverride: redirect chains (rescue)', () => {
     expect(redirectChain(URL_B, A, [{ statusCode: 302, location: 'ftp://127.0.0.1/x', headers: [] }], null, false)).toMatchObject({ ok: false, why: expect.stringMatching(/ftp: URL/) });
     // A preflighted request redirected within the target is followed (Chrome preflights again with the page's origin).
     expect(redirectChain(URL_B, A, [{ statusCode: 307, location: '/next', headers: [] }], null, true)).toMatchObject({ ok: true, hops: [] });
+  });
+});
+
+describe('planOverride: a server naming another origin of the page\'s host', () => {
+  it('needs a rescue where header rules leave such answers alone (Chrome), header rules where they cannot (Firefox)', () => {
+    const otherPort = A.replace(/:\d+$/, ':1');
+    for (const value of [otherPort, A.replace('http:', 'https:'), `${A}/`]) {
+      const s = subjectOf(obs({ url: URL_B, method: 'GET', request: msg(undefined, hdrs(['origin', A])), response: msg(200, hdrs(['access-control-allow-origin', value])), error: 'net::ERR_FAILED' }));
+      const chrome = planOverride(s);
+      if (!chrome.ok) throw new Error(chrome.why);
+      expect(chrome.plan.mechanism, value).toBe('rescue');
+      expect(chrome.plan.mechanismWhy).toMatch(/another origin of this page's host/);
+      expect(chrome.plan.actual).toEqual([{ name: 'access-control-allow-origin', value: A }]);
+      const firefox = planOverride(s, [], { rulesLeaveOtherOriginsOfHost: false });
+      expect(firefox.ok && firefox.plan.mechanism, value).toBe('headers');
+    }
+    // Another host altogether is not left alone by the rule: header rules.
+    const elsewhere = subjectOf(obs({ url: URL_B, method: 'GET', request: msg(undefined, hdrs(['origin', A])), response: msg(200, hdrs(['access-control-allow-origin', 'https://example.com'])), error: 'net::ERR_FAILED' }));
+    const a = planOverride(elsewhere);
+    expect(a.ok && a.plan.mechanism).toBe('headers');
+  });
+
+  it('a rescue for the actual response lets a passing preflight through (no answer of its own)', () => {
+    const pre = msg(204, hdrs(['access-control-allow-origin', A], ['access-control-allow-methods', 'PUT']));
+    const s = subjectOf(obs({ url: URL_B, method: 'PUT', preflight: sentPreflight('PUT', null, pre), response: msg(200, hdrs(['access-control-allow-origin', A.replace(/:\d+$/, ':1')])), error: 'net::ERR_FAILED' }));
+    const a = planOverride(s);
+    if (!a.ok) throw new Error(a.why);
+    expect(a.plan.mechanism).toBe('rescue');
+    expect(a.plan.preflight).toEqual([]);
   });
 });
 
@@ -285,11 +314,13 @@ describe('planOverride properties', () => {
         // Allow-Credentials is added only when credentials are known (or shown by the failure): never "in case".
         const include = subject.credentials.value === 'include' || a.plan.findingIds.some((id) => id.includes('credentials'));
         if (o.preflight?.response) {
-          // A rescue answers the preflight itself (204, only its lines); header rules edit the server's answer.
+          // A rescue answers a preflight that needs anything itself (204, only its lines); header rules edit the server's answer.
           const rescue = a.plan.mechanism === 'rescue';
           const st = o.preflight.response.statusCode;
-          expect(rescue).toBe(st === undefined || st < 200 || st > 299);
-          const fixed = applySet(rescue ? msg(204, []) : o.preflight.response, a.plan.preflight);
+          // Rescue for a failed status, or for a server naming another origin of the page's host (a rule leaves those alone).
+          const shadowed = namesOtherOriginOfHost(o.preflight.response, A) || namesOtherOriginOfHost(o.response, A);
+          expect(rescue).toBe(st === undefined || st < 200 || st > 299 || shadowed);
+          const fixed = applySet(rescue && a.plan.preflight.length > 0 ? msg(204, []) : o.preflight.response, a.plan.preflight);
           expect(validatePreflightResponse(fixed, A, include, s.method, [...s.requested].sort())).toBeNull();
         }
         // The actual response: as the server sent it, or (never sent) as the server would send it.

@@ -14,7 +14,8 @@ import { findingProse } from '../cors/describe';
 import { getHeader, parseTokenList } from '../cors/header-list';
 import { isCorsSafelistedMethod, normalizeMethod } from '../cors/methods';
 import type { Finding, Message } from '../cors/types';
-import { mechanismWhyOf, remedyOf } from './mechanism';
+import { HEADERS_WHY, REDIRECT_WHY, RESCUE_WHY, SHADOWED_WHY, remedyOf } from './mechanism';
+import { namesOtherOriginOfHost } from './dnr';
 import { CREDENTIALS, EXPOSE, HEADERS, METHODS, ORIGIN, assertPlanSafe, httpOrigin, union, type HeaderLine, type Mechanism, type OverrideAnswer, type OverridePlan, type OverrideSubject, type RedirectHops, type ServerCors } from './plan-types';
 import { redirectChain } from './redirect-chain';
 
@@ -82,12 +83,58 @@ function cannotBecause(errors: readonly Finding[], subject: OverrideSubject): st
   return null;
 }
 
+export interface PlanOptions {
+  /**
+   * Whether this browser's header rules leave alone a response naming another origin of the page's
+   * host (`excludedResponseHeaders`: Chrome; Firefox refuses it). Then such a server needs a rescue.
+   */
+  rulesLeaveOtherOriginsOfHost?: boolean;
+}
+
+/**
+ * The preflight's lines. Header rules: only what is wrong or missing. A rescue whose preflight
+ * failed answers it itself (204): the exact origin and the server's own lists merged with what is
+ * needed, so the fix never narrows them. Fills `server`'s lists.
+ * @see https://fetch.spec.whatwg.org/#cors-preflight-fetch-0
+ */
+function preflightLines(
+  p: NonNullable<OverrideSubject['preflight']>,
+  c: { pageOrigin: string; withCredentials: boolean; include: boolean; rescue: boolean; preflightRescue: boolean; server: ServerCors; method: string },
+): HeaderLine[] {
+  // A preflight that was not sent (answered from the cache) passed: it needs nothing.
+  const sent = p.observed === 'sent' && p.response !== null;
+  const r = sent ? p.response : null;
+  const method = normalizeMethod(getHeader(p.request.headers, 'access-control-request-method') ?? c.method);
+  const requested = (parseTokenList(getHeader(p.request.headers, 'access-control-request-headers')) ?? []).map((h) => h.toLowerCase());
+  // Step 7.3-7.5 of the preflight fetch: the method and every requested header must be allowed.
+  const m = tokensOf(r, METHODS);
+  const serverMethods = m.tokens.filter((t) => t !== '*' || !c.include);
+  const methodOk = isCorsSafelistedMethod(method) || serverMethods.includes(method) || (!c.include && m.tokens.includes('*'));
+  c.server.methods = union(serverMethods, isCorsSafelistedMethod(method) ? [] : [method], false);
+  const h = tokensOf(r, HEADERS);
+  const serverHeaders = h.tokens.filter((t) => t !== '*' || !c.include);
+  const allowed = new Set(h.tokens.map((t) => t.toLowerCase()));
+  const wildcard = !c.include && allowed.has('*');
+  const missing = requested.filter((x) => !allowed.has(x) && !(wildcard && x !== 'authorization'));
+  c.server.headers = union(serverHeaders.filter((t) => t !== '*'), requested, true);
+  const headers = union(serverHeaders, missing, true);
+  if (!sent) return [];
+  const fix: HeaderLine[] = [...corsCheckLines(r, c.pageOrigin, c.withCredentials, false)];
+  if (!m.valid || !methodOk) fix.push({ name: METHODS, value: union(serverMethods, [method], false).join(', ') });
+  if (!h.valid || missing.length > 0) fix.push({ name: HEADERS, value: headers.join(', ') });
+  if (!c.rescue || (!c.preflightRescue && fix.length === 0)) return fix;
+  const answer = corsCheckLines(null, c.pageOrigin, c.withCredentials, true);
+  if (c.server.methods.length > 0) answer.push({ name: METHODS, value: c.server.methods.join(', ') });
+  if (headers.length > 0) answer.push({ name: HEADERS, value: headers.join(', ') });
+  return answer;
+}
+
 /**
  * The headers that make `subject` pass, or why an override cannot.
  * `expose` lists response headers the page wants to read (Access-Control-Expose-Headers).
  * @see https://fetch.spec.whatwg.org/#cors-preflight-fetch-0
  */
-export function planOverride(subject: OverrideSubject, expose: readonly string[] = []): OverrideAnswer {
+export function planOverride(subject: OverrideSubject, expose: readonly string[] = [], opts: PlanOptions = {}): OverrideAnswer {
   const errors = subject.findings.filter((f) => f.severity === 'error');
   const serverFix = errors[0] ? findingProse(errors[0]).fix : null;
   const cannot = (why: string): OverrideAnswer => ({ ok: false, reason: 'cannot', why: `A local override cannot fix this: ${why}. Fix it on the server.`, serverFix });
@@ -101,55 +148,31 @@ export function planOverride(subject: OverrideSubject, expose: readonly string[]
   if (refused !== null) return cannot(refused);
   const pageOrigin = subject.initiatorOrigin as string;
   const targetOrigin = httpOrigin(subject.url) as string;
-  let rescue = errors.some((f) => remedyOf(f).remedy === 'rescue');
   const p = subject.preflight;
+  const sent = p !== null && p.observed === 'sent' && p.response !== null;
   const status = p?.response?.statusCode;
-  if (p && p.observed === 'sent' && p.response && (status === undefined || status < 200 || status > 299)) rescue = true;
-  if (rescue && !(p && p.observed === 'sent' && p.response)) return cannot('the preflight that failed was not seen, so its answer cannot be rebuilt');
+  // The preflight itself failed in a way no header can change: a non-2xx status or a redirect.
+  const preflightRescue = errors.some((f) => remedyOf(f).remedy === 'rescue') || (sent && (status === undefined || status < 200 || status > 299));
+  if (preflightRescue && !sent) return cannot('the preflight that failed was not seen, so its answer cannot be rebuilt');
   // A redirected request: only a rescue follows it, response by response.
   const chain = subject.redirects.length > 0 ? redirectChain(subject.url, pageOrigin, subject.redirects, subject.response, p !== null && p.required) : null;
   if (chain && !chain.ok) return cannot(chain.why);
-  if (chain) rescue = true;
+  // A server naming another origin of the page's host: a header rule leaves such a response alone (dnr.ts).
+  const targetResponses = chain?.ok ? chain.target : [subject.response];
+  const shadowed = opts.rulesLeaveOtherOriginsOfHost !== false && [sent ? p!.response : null, ...targetResponses].some((r) => namesOtherOriginOfHost(r, pageOrigin));
+  const rescue = preflightRescue || chain !== null || shadowed;
 
   // Allow-Credentials only when the request is known (or shown by its failure) to carry
   // credentials: never added "in case". Unknown credentials still keep `*` out of the lists,
   // which is right either way.
   const withCredentials = subject.credentials.value === 'include' || errors.some((f) => NEEDS_CREDENTIALS.has(f.id));
   const include = subject.credentials.value !== 'omit-or-same-origin';
-  const method = normalizeMethod(p ? (getHeader(p.request.headers, 'access-control-request-method') ?? subject.method) : subject.method);
-  const requested = p ? (parseTokenList(getHeader(p.request.headers, 'access-control-request-headers')) ?? []).map((h) => h.toLowerCase()) : [];
-  const answersPreflight = rescue && p !== null && p.observed === 'sent' && p.response !== null;
-
-  const preflight: HeaderLine[] = [];
   const server: ServerCors = { origin: pageOrigin, credentials: subject.credentials.value === 'include', methods: [], headers: [], expose: [], preflight: p !== null };
-  if (p) {
-    // A preflight that was not sent (answered from the cache) passed: it needs nothing.
-    const sent = p.observed === 'sent' && p.response !== null;
-    // A rescue answers the preflight itself (204), but re-sends the server's own lists, merged, so the fix never narrows them.
-    const r = sent ? p.response : null;
-    if (sent) preflight.push(...corsCheckLines(answersPreflight ? null : r, pageOrigin, withCredentials, answersPreflight));
-    // Step 7.3-7.5 of the preflight fetch: the method and every requested header must be allowed.
-    const m = tokensOf(r, METHODS);
-    const serverMethods = m.tokens.filter((t) => t !== '*' || !include);
-    const methodOk = isCorsSafelistedMethod(method) || serverMethods.includes(method) || (!include && m.tokens.includes('*'));
-    const methods = union(serverMethods, isCorsSafelistedMethod(method) ? [] : [method], false);
-    server.methods = methods;
-    const methodLine = answersPreflight ? methods.length > 0 : sent && (!m.valid || !methodOk);
-    if (methodLine) preflight.push({ name: METHODS, value: (answersPreflight ? methods : union(serverMethods, [method], false)).join(', ') });
-    const h = tokensOf(r, HEADERS);
-    const serverHeaders = h.tokens.filter((t) => t !== '*' || !include);
-    const allowed = new Set(h.tokens.map((t) => t.toLowerCase()));
-    const wildcard = !include && allowed.has('*');
-    const missing = requested.filter((x) => !allowed.has(x) && !(wildcard && x !== 'authorization'));
-    server.headers = union(serverHeaders.filter((t) => t !== '*'), requested, true);
-    const headers = union(serverHeaders, missing, true);
-    const headerLine = answersPreflight ? headers.length > 0 : sent && (!h.valid || missing.length > 0);
-    if (headerLine) preflight.push({ name: HEADERS, value: headers.join(', ') });
-  }
+  const preflight = p ? preflightLines(p, { pageOrigin, withCredentials, include, rescue, preflightRescue, server, method: subject.method }) : [];
 
   // The actual request: its response is known when it was sent, else predicted (it must carry the origin too).
   const actualPredicted = subject.response === null;
-  const actual = chain?.ok ? linesForAll(chain.target, pageOrigin, withCredentials) : corsCheckLines(subject.response, pageOrigin, withCredentials, actualPredicted);
+  const actual = linesForAll(targetResponses, pageOrigin, withCredentials);
   const wanted = expose.map((x) => x.trim()).filter((x) => x.length > 0 && parseTokenList(x) !== null);
   const exposeLines: HeaderLine[] = [];
   if (wanted.length > 0) {
@@ -171,7 +194,7 @@ export function planOverride(subject: OverrideSubject, expose: readonly string[]
     pageOrigin,
     targetOrigin,
     mechanism,
-    mechanismWhy: '',
+    mechanismWhy: !rescue ? HEADERS_WHY : chain ? REDIRECT_WHY : preflightRescue ? RESCUE_WHY : SHADOWED_WHY,
     preflight: exact(preflight, pageOrigin),
     actual: exact(actual, pageOrigin),
     ...(hops ? { hops } : {}),
@@ -180,7 +203,6 @@ export function planOverride(subject: OverrideSubject, expose: readonly string[]
     server,
     findingIds: errors.map((f) => f.id),
   };
-  plan.mechanismWhy = mechanismWhyOf(plan);
   assertPlanSafe(plan);
   return { ok: true, plan };
 }

@@ -27,6 +27,10 @@ describe('rescueAction', () => {
     }
   });
 
+  it('lets the server answer the preflight when the plan\'s preflight needs nothing', () => {
+    expect(rescueAction([{ ...plan, preflight: [] }], preflight(A))).toEqual({ kind: 'continue' });
+  });
+
   it('continues requests to another target origin, and an OPTIONS without Access-Control-Request-Method', () => {
     expect(rescueAction([plan], preflight(A, 'http://localhost:87021/api'))).toEqual({ kind: 'continue' });
     expect(rescueAction([plan], preflight(A, 'http://127.0.0.1:8702/api'))).toEqual({ kind: 'continue' });

@@ -105,6 +105,8 @@ export function rescueAction(plans: readonly RescuePlan[], req: PausedRequest, f
   if (method === 'OPTIONS') {
     // A CORS preflight carries Access-Control-Request-Method; a page's own OPTIONS request does not.
     if (responseStage || header(req.headers, 'access-control-request-method') === undefined) return CONTINUE;
+    // A plan whose preflight needs nothing lets the server's own (passing) answer through.
+    if (plan.preflight.length === 0) return CONTINUE;
     return { kind: 'answer-preflight', status: 204, headers: plan.preflight.map((l) => ({ name: l.name, value: l.value })) };
   }
   if (!responseStage || status === undefined) return CONTINUE;
