@@ -122,7 +122,7 @@ export class Overrides {
       onlyThisTab: o.onlyThisTab,
       createdAt: o.createdAt,
       expiresAt: o.expiresAt,
-      preflight: o.plan.preflight,
+      preflight: [...o.plan.preflight, ...(o.plan.preflightAdd ?? [])],
       actual: o.plan.actual,
       credentialsAssumed: o.plan.credentialsAssumed,
       ruleIds: o.rules.map((r) => r.id),

@@ -39,12 +39,19 @@ export function mergePlans(a: OverridePlan, b: OverridePlan): OverridePlan {
   };
   const rescue = mechanismOf(a) === 'rescue' || mechanismOf(b) === 'rescue';
   const hops = mergeHops(a.hops, b.hops);
+  // A rescue answers the preflight (204, its whole answer) only when a rescue side needed that;
+  // else a header-rule side's lines are added to the server's own answer.
+  const answers = (x: OverridePlan) => mechanismOf(x) === 'rescue' && x.preflight.length > 0;
+  const additions = (x: OverridePlan) => (mechanismOf(x) === 'rescue' ? (x.preflightAdd ?? []) : x.preflight);
+  const answered = !rescue || answers(a) || answers(b);
+  const preflightAdd = answered ? [] : mergeLines(additions(a), additions(b));
   const plan: OverridePlan = {
     pageOrigin: a.pageOrigin,
     targetOrigin: a.targetOrigin,
     mechanism: rescue ? 'rescue' : 'headers',
-    mechanismWhy: '',
-    preflight: mergeLines(a.preflight, b.preflight),
+    mechanismWhy: (mechanismOf(a) === 'rescue' ? a.mechanismWhy : mechanismOf(b) === 'rescue' ? b.mechanismWhy : a.mechanismWhy) ?? '',
+    preflight: answered ? mergeLines([...a.preflight, ...(a.preflightAdd ?? [])], [...b.preflight, ...(b.preflightAdd ?? [])]) : [],
+    ...(preflightAdd.length > 0 ? { preflightAdd } : {}),
     actual: mergeLines(a.actual, b.actual),
     ...(hops ? { hops } : {}),
     actualPredicted: a.actualPredicted || b.actualPredicted,
@@ -52,7 +59,7 @@ export function mergePlans(a: OverridePlan, b: OverridePlan): OverridePlan {
     server,
     findingIds: union(a.findingIds, b.findingIds, false),
   };
-  plan.mechanismWhy = mechanismWhyOf(plan);
+  if (!plan.mechanismWhy) plan.mechanismWhy = mechanismWhyOf(plan);
   assertPlanSafe(plan);
   return plan;
 }

@@ -75,6 +75,11 @@ export interface OverridePlan {
    * For a rescue, the whole answer (status 204) to the page origin's preflights.
    */
   preflight: HeaderLine[];
+  /**
+   * Rescue only, when it does not answer the preflight itself: headers added to the server's own
+   * preflight answer at the response stage (a header-rule fix merged into a rescue for the pair).
+   */
+  preflightAdd?: HeaderLine[];
   /** Headers set on every other response of the target (a rescue: redirects included); empty when it needs nothing. */
   actual: HeaderLine[];
   /** Rescue of a redirect chain only: what the request's later hops get. */
@@ -128,14 +133,14 @@ export function union(a: readonly string[], b: readonly string[], ci: boolean): 
  * a redirect chain's hops (then without `*` anywhere). Throws otherwise (a programming error).
  */
 export function assertPlanSafe(plan: OverridePlan): void {
-  for (const l of [...plan.preflight, ...plan.actual]) {
+  for (const l of [...plan.preflight, ...(plan.preflightAdd ?? []), ...plan.actual]) {
     if (l.name === ORIGIN && l.value !== plan.pageOrigin) throw new Error(`cors-lens: override would allow ${l.value}, not the page's origin`);
   }
   for (const l of plan.hops?.headers ?? []) {
     if (l.name === ORIGIN && l.value !== 'null') throw new Error(`cors-lens: a redirect hop would allow ${l.value}, not the tainted origin null`);
   }
   if (plan.hops && plan.mechanism !== 'rescue') throw new Error('cors-lens: redirect hops need a rescue');
-  for (const l of [...plan.preflight, ...plan.actual, ...(plan.hops?.headers ?? [])]) {
+  for (const l of [...plan.preflight, ...(plan.preflightAdd ?? []), ...plan.actual, ...(plan.hops?.headers ?? [])]) {
     if (/[\r\n\0]/.test(l.value)) throw new Error('cors-lens: header value with a line break');
   }
 }

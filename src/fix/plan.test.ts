@@ -113,6 +113,29 @@ describe('planOverride: a server naming another origin of the page\'s host', () 
   });
 });
 
+describe('mergePlans: a header-rule fix and a rescue for one origin pair', () => {
+  it('a rescue that does not answer the preflight adds the header-rule side\'s preflight lines to the server\'s answer', () => {
+    const pre = msg(204, hdrs(['access-control-allow-origin', A], ['access-control-allow-methods', 'PUT, GET'], ['access-control-allow-headers', 'X-Other']));
+    const headers = planOverride(subjectOf(obs({ url: URL_B, method: 'PUT', preflight: sentPreflight('PUT', 'x-custom-header', pre), error: 'net::ERR_FAILED' })));
+    const shadowed = planOverride(subjectOf(obs({ url: URL_B, method: 'GET', request: msg(undefined, hdrs(['origin', A])), response: msg(200, hdrs(['access-control-allow-origin', A.replace(/:\d+$/, ':1')])), error: 'net::ERR_FAILED' })));
+    if (!headers.ok || !shadowed.ok) throw new Error('no plan');
+    expect([headers.plan.mechanism, shadowed.plan.mechanism]).toEqual(['headers', 'rescue']);
+    for (const m of [mergePlans(headers.plan, shadowed.plan), mergePlans(shadowed.plan, headers.plan)]) {
+      expect(m.mechanism).toBe('rescue');
+      expect(m.mechanismWhy).toMatch(/another origin of this page's host/);
+      expect(m.preflight).toEqual([]);
+      expect(m.preflightAdd).toEqual(headers.plan.preflight);
+    }
+    // With a rescue that answers the preflight, the answer carries both sides' lists.
+    const failing = planOverride(subjectOf(obs({ url: URL_B, method: 'DELETE', preflight: sentPreflight('DELETE', null, msg(401, hdrs(['access-control-allow-methods', 'PUT, GET, DELETE']))), error: 'net::ERR_FAILED' })));
+    if (!failing.ok) throw new Error(failing.why);
+    const m = mergePlans(headers.plan, failing.plan);
+    expect(m.preflightAdd).toBeUndefined();
+    expect(m.preflight.find((l) => l.name === 'access-control-allow-methods')?.value).toBe('PUT, GET, DELETE');
+    expect(m.preflight.find((l) => l.name === 'access-control-allow-headers')?.value).toMatch(/x-custom-header/);
+  });
+});
+
 describe('planOverride: a rescue never narrows the server\'s lists', () => {
   it('the 204 answer re-sends the server\'s Allow-Methods and Allow-Headers merged with what is needed', () => {
     const pre = msg(401, hdrs(['access-control-allow-methods', 'GET, DELETE'], ['access-control-allow-headers', 'X-Trace']));

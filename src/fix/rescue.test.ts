@@ -27,8 +27,14 @@ describe('rescueAction', () => {
     }
   });
 
-  it('lets the server answer the preflight when the plan\'s preflight needs nothing', () => {
+  it('lets the server answer the preflight when the plan\'s preflight needs nothing, adding what a merged fix adds', () => {
     expect(rescueAction([{ ...plan, preflight: [] }], preflight(A))).toEqual({ kind: 'continue' });
+    const served = { ...preflight(A), responseStatusCode: 204, responseHeaders: [{ name: 'Access-Control-Allow-Methods', value: 'PUT' }] };
+    expect(rescueAction([{ ...plan, preflight: [] }], served)).toEqual({ kind: 'continue' });
+    const add = [{ name: 'access-control-allow-headers', value: 'x-a' }];
+    expect(rescueAction([{ ...plan, preflight: [], preflightAdd: add }], served)).toEqual({ kind: 'add-headers', headers: [{ name: 'Access-Control-Allow-Methods', value: 'PUT' }, ...add] });
+    // From another origin: untouched.
+    expect(rescueAction([{ ...plan, preflight: [], preflightAdd: add }], { ...served, headers: { Origin: 'http://127.0.0.1:1', 'Access-Control-Request-Method': 'PUT' } })).toEqual({ kind: 'continue' });
   });
 
   it('continues requests to another target origin, and an OPTIONS without Access-Control-Request-Method', () => {

@@ -17,7 +17,7 @@
 import type { HeaderLine, OverridePlan } from './plan-types';
 
 /** The part of a plan a rescue needs. */
-export type RescuePlan = Pick<OverridePlan, 'pageOrigin' | 'targetOrigin' | 'preflight' | 'actual' | 'hops'>;
+export type RescuePlan = Pick<OverridePlan, 'pageOrigin' | 'targetOrigin' | 'preflight' | 'preflightAdd' | 'actual' | 'hops'>;
 
 /** A request as Fetch.requestPaused reports it (response fields only at the response stage). */
 export interface PausedRequest {
@@ -104,10 +104,15 @@ export function rescueAction(plans: readonly RescuePlan[], req: PausedRequest, f
   if (!plan) return CONTINUE;
   if (method === 'OPTIONS') {
     // A CORS preflight carries Access-Control-Request-Method; a page's own OPTIONS request does not.
-    if (responseStage || header(req.headers, 'access-control-request-method') === undefined) return CONTINUE;
-    // A plan whose preflight needs nothing lets the server's own (passing) answer through.
-    if (plan.preflight.length === 0) return CONTINUE;
-    return { kind: 'answer-preflight', status: 204, headers: plan.preflight.map((l) => ({ name: l.name, value: l.value })) };
+    if (header(req.headers, 'access-control-request-method') === undefined) return CONTINUE;
+    if (!responseStage) {
+      // A plan whose preflight needs no answer of its own lets the server answer.
+      if (plan.preflight.length === 0) return CONTINUE;
+      return { kind: 'answer-preflight', status: 204, headers: plan.preflight.map((l) => ({ name: l.name, value: l.value })) };
+    }
+    // The server's own answer, with what a merged header-rule fix adds to it.
+    if (status === undefined || !plan.preflightAdd || plan.preflightAdd.length === 0) return CONTINUE;
+    return { kind: 'add-headers', headers: withHeaders(req.responseHeaders ?? [], plan.preflightAdd) };
   }
   if (!responseStage || status === undefined) return CONTINUE;
   // A redirect keeps its status and Location; it is followed when the plan covers the chain's hops.

@@ -214,6 +214,25 @@ describe('rescue mode (the shipped build)', () => {
     }
   });
 
+  it('a header-rule fix and a rescue for one origin pair merge into one rescue that fixes both, by Chrome\'s verdict', async () => {
+    const headersCase = await run(b, 'rule-header-disallowed');
+    const shadowCase = await run(b, 'cause-near-miss-port');
+    expect([headersCase.chrome.corsError, shadowCase.chrome.corsError]).toEqual(['HeaderDisallowedByPreflightResponse', 'AllowOriginMismatch']);
+    const first = await override(b, { action: 'add', tabId: b.tabId, exchangeId: headersCase.exchange.id });
+    if (!first.ok) throw new Error(first.why);
+    expect(first.added?.mechanism).toBe('headers');
+    const second = await override(b, { action: 'add', tabId: b.tabId, exchangeId: shadowCase.exchange.id });
+    if (!second.ok) throw new Error(second.why);
+    expect([second.merged, second.added?.mechanism]).toEqual([true, 'rescue']);
+    expect(await sessionRules(b)).toEqual([]);
+    expect(await debuggerAttached(b)).toBe(true);
+    const after = [await run(b, 'rule-header-disallowed'), await run(b, 'cause-near-miss-port')];
+    console.log(`merged header-rule fix and rescue: ${after.filter((x) => x.chrome.errorText === null).length}/2 allowed by Chrome's verdict`);
+    expect(after.map((x) => x.chrome.corsError ?? x.chrome.errorText)).toEqual([null, null]);
+    await override(b, { action: 'clear' });
+    expect(await debuggerAttached(b)).toBe(false);
+  });
+
   it('a real 404 stays a 404 during a rescue: the status is kept, the request reached the server', async () => {
     const before = await run(b, 'seed-no-options-handler');
     const on = await override(b, { action: 'add', tabId: b.tabId, exchangeId: before.exchange.id });
