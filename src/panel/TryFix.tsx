@@ -6,6 +6,7 @@ import type { Exchange } from '../traffic/exchange';
 import type { OverrideRequest } from '../shared/protocol';
 import { FixDiff } from './FixDiff';
 import { ChromeVerdict } from './ChromeVerdict';
+import { IN_FIREFOX } from './FirefoxReason';
 import { changedByOverride, defaultOverrideApi, remaining, useOverrides, type OverrideApi } from './override-client';
 
 interface Props {
@@ -33,7 +34,8 @@ function MechanismNote({ plan }: { plan: OverridePlan }) {
  * headers as the server-side fix with snippets, and a button that turns the override on.
  */
 export function TryFix({ ex, tabId, api = defaultOverrideApi(), now = Date.now }: Props) {
-  const answer = useMemo(() => planOverride(ex), [ex]);
+  // As the worker plans it: Firefox's rules cannot leave another origin of the page's host alone.
+  const answer = useMemo(() => planOverride(ex, [], { rulesLeaveOtherOriginsOfHost: !IN_FIREFOX }), [ex]);
   const [overrides, setOverrides] = useOverrides(api);
   const [onlyThisTab, setOnlyThisTab] = useState(true);
   const [minutes, setMinutes] = useState(30);
