@@ -588,6 +588,15 @@ const defs = [
     },
   },
   {
+    id: 'redirect-cross-origin-credentials', group: 'redirect', title: 'Credentials, redirect B → C; C allows the page origin with credentials',
+    description: 'A GET with credentials: include, B answers 302 (allowing the page origin with credentials) to C; C names the page origin with Allow-Credentials: true, but the redirect made the Origin `null`, so only `null` (with Allow-Credentials) would match.',
+    expect: responseBlocked('AllowOriginMismatch', '{A}'), calls: [{ method: 'GET', credentials: 'include' }],
+    server: {
+      actual: { status: 302, headers: [...REFLECT, ['Access-Control-Allow-Credentials', 'true'], ['Location', '{C}/s/redirect-cross-origin-credentials/next{query}']] },
+      next: { actual: { status: 200, headers: [['Access-Control-Allow-Origin', '{A}'], ['Access-Control-Allow-Credentials', 'true']], body: 'ok' } },
+    },
+  },
+  {
     id: 'redirect-same-origin-to-cross', group: 'redirect', title: 'Same-origin request on A redirected to B',
     description: 'fetch(A) answered 302 to B: the request becomes cross-origin at the redirect, is sent with Origin: A (not tainted: it started same-origin), and B allows it.',
     expect: allowed({ preflight: false }), calls: [{ method: 'GET', target: 'A' }],

@@ -1,6 +1,8 @@
+import type { DeclarativeNetRequest } from 'webextension-polyfill';
+import { browser } from '../shared/browser';
 import { IS_FIREFOX } from './browser-flavour';
 import { mechanismOf, mergePlans, planOverride, type OverridePlan } from '../fix/plan';
-import { overrideRules, type DnrRule } from '../fix/dnr';
+import { forFirefox, overrideRules, type DnrRule } from '../fix/dnr';
 import type { RescuePlan } from '../fix/rescue';
 import type { Exchange } from '../traffic/exchange';
 import type { OverrideAnswer as OverrideReply, OverrideView } from '../shared/protocol';
@@ -12,7 +14,8 @@ import { Rescue, debuggerAvailable } from './rescue';
  * origin, until they expire. The state lives in storage.session so a restarted worker
  * repairs the rules and removes expired ones (also when it was asleep: an alarm wakes it).
  * A rescue override has no rule: it keeps the debugger attached to its one tab (./rescue.ts),
- * and is ended, with a notice, when the debugger cannot stay attached.
+ * and is ended, with a notice, when the debugger cannot stay attached. Every call here goes
+ * through the polyfill's `browser`; chrome.debugger (Chrome only) is called in ./rescue.ts.
  */
 interface ActiveOverride {
   id: string;
@@ -36,18 +39,10 @@ const KEY = 'overrides';
 const ALARM = 'cors-lens-override:';
 export const DEFAULT_MINUTES = 30;
 
-/**
- * Firefox's declarativeNetRequest refuses `excludedResponseHeaders` (measured on Firefox 153: "Unexpected
- * property"). There the rule keeps its exact Allow-Origin but cannot leave alone a response that
- * already names another origin of the page's host (docs/firefox.md).
- */
-function forThisBrowser(rules: readonly DnrRule[]): chrome.declarativeNetRequest.Rule[] {
-  if (!IS_FIREFOX) return rules as unknown as chrome.declarativeNetRequest.Rule[];
-  return rules.map((r) => {
-    const { excludedResponseHeaders: _dropped, ...condition } = r.condition as DnrRule['condition'] & { excludedResponseHeaders?: unknown };
-    return { ...r, condition };
-  }) as unknown as chrome.declarativeNetRequest.Rule[];
-}
+/** The rules as this browser's declarativeNetRequest accepts them (Firefox: see forFirefox). */
+const forThisBrowser = (rules: readonly DnrRule[]) => (IS_FIREFOX ? forFirefox(rules) : rules) as unknown as DeclarativeNetRequest.Rule[];
+/** Chrome's rules leave alone a response naming another origin of the page's host; Firefox's cannot (forFirefox). */
+const PLAN_OPTIONS = { rulesLeaveOtherOriginsOfHost: !IS_FIREFOX };
 const MAX_MINUTES = 24 * 60;
 
 export class Overrides {
@@ -108,7 +103,7 @@ export class Overrides {
 
   /** Registered synchronously at the worker's top level, so an alarm can wake it. */
   listen(ready: Promise<void>): void {
-    chrome.alarms?.onAlarm.addListener((alarm) => {
+    browser.alarms?.onAlarm.addListener((alarm) => {
       if (!alarm.name.startsWith(ALARM)) return;
       void ready.then(() => this.sweep());
     });
@@ -127,7 +122,7 @@ export class Overrides {
       onlyThisTab: o.onlyThisTab,
       createdAt: o.createdAt,
       expiresAt: o.expiresAt,
-      preflight: o.plan.preflight,
+      preflight: [...o.plan.preflight, ...(o.plan.preflightAdd ?? [])],
       actual: o.plan.actual,
       credentialsAssumed: o.plan.credentialsAssumed,
       ruleIds: o.rules.map((r) => r.id),
@@ -137,7 +132,7 @@ export class Overrides {
 
   /** Load the stored overrides, drop the expired, and make the session rules and attachments match (worker start). */
   async restore(): Promise<void> {
-    const got = (await chrome.storage.session.get(KEY))[KEY] as Stored | undefined;
+    const got = (await browser.storage.session.get(KEY))[KEY] as Stored | undefined;
     if (got && Array.isArray(got.items) && typeof got.nextRuleId === 'number') this.state = got;
     // With the permission held, the listeners must be registered before the first await ends.
     this.rescue.listen();
@@ -151,13 +146,13 @@ export class Overrides {
     this.state.items = this.state.items.filter((o) => o.expiresAt > t);
     for (const o of expired) this.unschedule(o.id);
     const wanted = this.state.items.flatMap((o) => o.rules);
-    const installed = await chrome.declarativeNetRequest.getSessionRules();
+    const installed = await browser.declarativeNetRequest.getSessionRules();
     const wantedIds = new Set(wanted.map((r) => r.id));
     const installedIds = new Set(installed.map((r) => r.id));
     const removeRuleIds = installed.filter((r) => !wantedIds.has(r.id)).map((r) => r.id);
     const addRules = wanted.filter((r) => !installedIds.has(r.id));
     if (removeRuleIds.length > 0 || addRules.length > 0) {
-      await chrome.declarativeNetRequest.updateSessionRules({ removeRuleIds, addRules: forThisBrowser(addRules) });
+      await browser.declarativeNetRequest.updateSessionRules({ removeRuleIds, addRules: forThisBrowser(addRules) });
     }
     const before = this.state.items.length;
     if (force || expired.length > 0) await this.syncRescue();
@@ -170,11 +165,11 @@ export class Overrides {
 
   /** What an override for this exchange would set, or why it cannot. */
   plan(ex: Exchange, expose: readonly string[] = []) {
-    return planOverride(ex, expose);
+    return planOverride(ex, expose, PLAN_OPTIONS);
   }
 
   async add(tabId: number, ex: Exchange, opts: { onlyThisTab?: boolean; minutes?: number; expose?: string[]; topOrigin?: string | null; confirmInitiator?: boolean }): Promise<OverrideReply> {
-    const answer = planOverride(ex, opts.expose ?? []);
+    const answer = planOverride(ex, opts.expose ?? [], PLAN_OPTIONS);
     const no = (reason: 'cannot' | 'confirm' | 'needs-permission' | 'exists', why: string, extra: { permission?: 'debugger' } = {}): OverrideReply => ({
       ok: false,
       reason,
@@ -194,7 +189,7 @@ export class Overrides {
     if (rescue && !debuggerAvailable()) {
       return no(
         'needs-permission',
-        'This fix needs the "debugger" permission, which Chrome grants only when an extension is installed (it cannot be optional): this build does not hold it. Fix it on the server, or use a build with rescue mode (docs/override.md).',
+        'This fix needs rescue mode, and this build does not hold the "debugger" permission (Firefox has no chrome.debugger; Chrome grants it only at installation, never as an optional permission). Fix it on the server (docs/override.md).',
         { permission: 'debugger' },
       );
     }
@@ -218,7 +213,7 @@ export class Overrides {
       o = { id: `o${ruleIds.preflight}`, plan: answer.plan, ruleIds, rules: [], tabId, onlyThisTab, resourceType: ex.resourceType, createdAt: t, expiresAt: t + minutes * 60_000 };
     }
     o.rules = overrideRules(o.plan, o.ruleIds, { tabId: o.onlyThisTab ? o.tabId : undefined, resourceType: o.resourceType });
-    await chrome.declarativeNetRequest.updateSessionRules({
+    await browser.declarativeNetRequest.updateSessionRules({
       removeRuleIds: [o.ruleIds.preflight, o.ruleIds.actual],
       addRules: forThisBrowser(o.rules),
     });
@@ -242,7 +237,7 @@ export class Overrides {
     if (!o) return false;
     this.state.items = this.state.items.filter((x) => x.id !== id);
     this.unschedule(id);
-    await chrome.declarativeNetRequest.updateSessionRules({ removeRuleIds: [o.ruleIds.preflight, o.ruleIds.actual] });
+    await browser.declarativeNetRequest.updateSessionRules({ removeRuleIds: [o.ruleIds.preflight, o.ruleIds.actual] });
     await this.syncRescue();
     await this.save();
     await this.badge();
@@ -254,8 +249,8 @@ export class Overrides {
   async clear(): Promise<void> {
     for (const o of this.state.items) this.unschedule(o.id);
     this.state.items = [];
-    const installed = await chrome.declarativeNetRequest.getSessionRules();
-    await chrome.declarativeNetRequest.updateSessionRules({ removeRuleIds: installed.map((r) => r.id) });
+    const installed = await browser.declarativeNetRequest.getSessionRules();
+    await browser.declarativeNetRequest.updateSessionRules({ removeRuleIds: installed.map((r) => r.id) });
     await this.syncRescue();
     await this.save();
     await this.badge();
@@ -272,29 +267,29 @@ export class Overrides {
     const delay = Math.max(0, o.expiresAt - this.now());
     // While awake, a timer is exact; the alarm wakes a sleeping worker (Chrome may delay it to its minimum period).
     this.timers.set(o.id, setTimeout(() => void this.sweep(), delay + 50));
-    void chrome.alarms?.create(`${ALARM}${o.id}`, { when: o.expiresAt + 50 });
+    void browser.alarms?.create(`${ALARM}${o.id}`, { when: o.expiresAt + 50 });
   }
 
   private unschedule(id: string): void {
     const t = this.timers.get(id);
     if (t !== undefined) clearTimeout(t);
     this.timers.delete(id);
-    void chrome.alarms?.clear(`${ALARM}${id}`);
+    void browser.alarms?.clear(`${ALARM}${id}`);
   }
 
   private async save(): Promise<void> {
-    await chrome.storage.session.set({ [KEY]: this.state });
+    await browser.storage.session.set({ [KEY]: this.state });
   }
 
   private async badge(): Promise<void> {
     const items = this.state.items;
     try {
-      await chrome.action.setBadgeText({ text: items.length > 0 ? 'FIX' : '' });
-      if (items.length > 0) await chrome.action.setBadgeBackgroundColor({ color: '#b06000' });
+      await browser.action.setBadgeText({ text: items.length > 0 ? 'FIX' : '' });
+      if (items.length > 0) await browser.action.setBadgeBackgroundColor({ color: '#b06000' });
       const lines = items.map(
         (o) => `${o.plan.pageOrigin} → ${o.plan.targetOrigin} until ${new Date(o.expiresAt).toLocaleTimeString()}${o.onlyThisTab ? ' (one tab)' : ''}${mechanismOf(o.plan) === 'rescue' ? ' (debugger)' : ''}`,
       );
-      await chrome.action.setTitle({ title: items.length > 0 ? `CORS Lens: local override active\n${lines.join('\n')}` : 'CORS Lens' });
+      await browser.action.setTitle({ title: items.length > 0 ? `CORS Lens: local override active\n${lines.join('\n')}` : 'CORS Lens' });
     } catch (e) {
       console.warn('CORS Lens: could not update the badge', e);
     }

@@ -9,6 +9,8 @@ import { rescueAction, rescuePatterns, type PausedRequest, type RescuePlan } fro
  */
 const PROTOCOL = '1.3';
 const MAX_VERDICTS = 200;
+/** Redirect chains followed at once per browser (a bound: the oldest is forgotten first). */
+const MAX_FOLLOWED = 500;
 
 /** Chrome's own verdict for one request of an attached tab. */
 export interface ChromeVerdictRecord {
@@ -22,13 +24,19 @@ export interface ChromeVerdictRecord {
 
 interface RequestPaused {
   requestId: string;
+  /** The Network domain's id: kept by Chrome across the redirects of one request. */
+  networkId?: string;
   request: { url: string; method: string; headers: Record<string, string> };
   responseStatusCode?: number;
   responseHeaders?: Array<{ name: string; value: string }>;
   responseErrorReason?: string;
 }
 
-/** Whether the optional debugger permission is held now (the API is present only then). */
+/**
+ * Whether chrome.debugger is there: the Chrome build holds the permission from installation (Chrome
+ * refuses it as optional); Firefox has no such API. It is called as chrome.*, not through the
+ * polyfill's `browser`: Chrome only, and the polyfill has no debugger namespace.
+ */
 export function debuggerAvailable(): boolean {
   return typeof chrome !== 'undefined' && chrome.debugger !== undefined && typeof chrome.debugger.attach === 'function';
 }
@@ -38,11 +46,13 @@ export class Rescue {
   private tabs = new Map<number, RescuePlan[]>();
   private verdicts = new Map<number, ChromeVerdictRecord[]>();
   private pending = new Map<string, { url: string; method: string }>();
+  /** `tab:networkId` of the redirected requests a plan follows along their chain. */
+  private followed = new Map<string, RescuePlan>();
   private listening = false;
   /** Called when Chrome detached a tab for a reason of its own (tab closed, user cancelled the bar). */
   onDetached: (tabId: number, reason: string) => void = () => {};
 
-  /** Registers the debugger listeners once the permission is held (at the worker's top level when it already is). */
+  /** Registers the debugger listeners (at the worker's top level, so a paused request wakes a stopped worker). */
   listen(): void {
     if (this.listening || !debuggerAvailable()) return;
     this.listening = true;
@@ -102,6 +112,7 @@ export class Rescue {
   private async detach(tabId: number): Promise<void> {
     this.tabs.delete(tabId);
     this.verdicts.delete(tabId);
+    for (const k of [...this.followed.keys()]) if (k.startsWith(`${tabId}:`)) this.followed.delete(k);
     if (!debuggerAvailable()) return;
     await chrome.debugger.detach({ tabId }).catch(() => {
       // Already gone (the tab closed, or Chrome detached it).
@@ -135,8 +146,16 @@ export class Rescue {
       responseStatusCode: e.responseStatusCode,
       responseHeaders: e.responseHeaders,
       responseErrorReason: e.responseErrorReason,
+      ...(e.networkId !== undefined ? { networkId: e.networkId } : {}),
     };
-    const action = rescueAction(this.tabs.get(tabId) ?? [], req);
+    const key = `${tabId}:${e.networkId ?? ''}`;
+    const followed = e.networkId !== undefined ? this.followed.get(key) : undefined;
+    const action = rescueAction(this.tabs.get(tabId) ?? [], req, followed);
+    if (action.kind !== 'answer-preflight' && action.follow && e.networkId !== undefined) {
+      this.followed.delete(key);
+      this.followed.set(key, action.follow);
+      if (this.followed.size > MAX_FOLLOWED) this.followed.delete(this.followed.keys().next().value as string);
+    }
     try {
       if (action.kind === 'answer-preflight') {
         await chrome.debugger.sendCommand(target, 'Fetch.fulfillRequest', { requestId: e.requestId, responseCode: action.status, responseHeaders: action.headers });

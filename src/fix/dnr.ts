@@ -2,7 +2,8 @@
  * declarativeNetRequest session rules for an override plan (header rules: the default mechanism).
  * docs/override.md states what a rule matches.
  */
-import type { HeaderLine, OverridePlan } from './plan';
+import type { Message } from '../cors/types';
+import type { HeaderLine, OverridePlan } from './plan-types';
 
 const ORIGIN = 'access-control-allow-origin';
 
@@ -39,6 +40,29 @@ export function otherOriginsOfHost(pageOrigin: string): { header: string; values
     values: [`*://${host}`, `*://${host}:*`, `*://*.${host}`, `*://*.${host}:*`],
     excludedValues: [literal(pageOrigin)],
   };
+}
+
+/** A DNR header-value pattern as a regular expression (`*` any run, `?` one character, `\\` escapes). */
+function globRegExp(pattern: string): RegExp {
+  let out = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '\\' && i + 1 < pattern.length) out += pattern[++i]!.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    else if (c === '*') out += '.*';
+    else if (c === '?') out += '.';
+    else out += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  }
+  return new RegExp(`^${out}$`, 'is');
+}
+
+/**
+ * Whether a response is one a rule leaves alone (`excludedResponseHeaders`): its Allow-Origin names
+ * another origin of the page's host. Such a server needs a rescue to be fixed for the page origin.
+ */
+export function namesOtherOriginOfHost(response: Message | null, pageOrigin: string): boolean {
+  const { values, excludedValues } = otherOriginsOfHost(pageOrigin);
+  const match = (v: string, ps: readonly string[]) => ps.some((p) => globRegExp(p).test(v));
+  return (response?.headers ?? []).some(([n, v]) => n === ORIGIN && match(v, values) && !match(v, excludedValues));
 }
 
 /** Types whose requests CORS applies to, as DNR names them; `xmlhttprequest` covers fetch, XHR and preflights. */
@@ -98,3 +122,15 @@ export function assertRuleScoped(rule: DnrRule, plan: { pageOrigin: string; targ
   }
 }
 
+
+/**
+ * Firefox's declarativeNetRequest refuses `excludedResponseHeaders` (measured on Firefox 153: "Unexpected
+ * property"). There the rule keeps its exact Allow-Origin but cannot leave alone a response that
+ * already names another origin of the page's host (docs/firefox.md).
+ */
+export function forFirefox(rules: readonly DnrRule[]): DnrRule[] {
+  return rules.map((r) => {
+    const { excludedResponseHeaders: _dropped, ...condition } = r.condition;
+    return { ...r, condition };
+  });
+}

@@ -12,6 +12,8 @@ const plan: RescuePlan = {
   ],
   actual: [{ name: 'access-control-allow-origin', value: A }],
 };
+const C = 'http://127.0.0.1:8703';
+const chained: RescuePlan = { ...plan, hops: { origins: [C], headers: [{ name: 'access-control-allow-origin', value: 'null' }] } };
 const preflight = (origin: string, url = `${B}/api`) => ({ url, method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'PUT' } });
 
 describe('rescueAction', () => {
@@ -25,6 +27,16 @@ describe('rescueAction', () => {
     }
   });
 
+  it('lets the server answer the preflight when the plan\'s preflight needs nothing, adding what a merged fix adds', () => {
+    expect(rescueAction([{ ...plan, preflight: [] }], preflight(A))).toEqual({ kind: 'continue' });
+    const served = { ...preflight(A), responseStatusCode: 204, responseHeaders: [{ name: 'Access-Control-Allow-Methods', value: 'PUT' }] };
+    expect(rescueAction([{ ...plan, preflight: [] }], served)).toEqual({ kind: 'continue' });
+    const add = [{ name: 'access-control-allow-headers', value: 'x-a' }];
+    expect(rescueAction([{ ...plan, preflight: [], preflightAdd: add }], served)).toEqual({ kind: 'add-headers', headers: [{ name: 'Access-Control-Allow-Methods', value: 'PUT' }, ...add] });
+    // From another origin: untouched.
+    expect(rescueAction([{ ...plan, preflight: [], preflightAdd: add }], { ...served, headers: { Origin: 'http://127.0.0.1:1', 'Access-Control-Request-Method': 'PUT' } })).toEqual({ kind: 'continue' });
+  });
+
   it('continues requests to another target origin, and an OPTIONS without Access-Control-Request-Method', () => {
     expect(rescueAction([plan], preflight(A, 'http://localhost:87021/api'))).toEqual({ kind: 'continue' });
     expect(rescueAction([plan], preflight(A, 'http://127.0.0.1:8702/api'))).toEqual({ kind: 'continue' });
@@ -36,18 +48,43 @@ describe('rescueAction', () => {
     expect(a).toEqual({ kind: 'add-headers', headers: [{ name: 'Content-Type', value: 'text/plain' }, { name: 'access-control-allow-origin', value: A }] });
   });
 
-  it('continues the actual request at the request stage, a redirect, a failed response and other initiators', () => {
+  it('gives a redirect of the target the headers, status and Location kept; follows it only when the plan has hops', () => {
+    const redirect = { url: `${B}/api`, method: 'GET', headers: { origin: A }, networkId: 'n1', responseStatusCode: 302, responseHeaders: [{ name: 'Location', value: `${C}/next` }] };
+    expect(rescueAction([plan], redirect)).toEqual({ kind: 'add-headers', headers: [{ name: 'Location', value: `${C}/next` }, { name: 'access-control-allow-origin', value: A }] });
+    expect(rescueAction([chained], redirect)).toEqual({ kind: 'add-headers', headers: [{ name: 'Location', value: `${C}/next` }, { name: 'access-control-allow-origin', value: A }], follow: chained });
+  });
+
+  it('a followed request\'s later hop with Origin null gets Allow-Origin: null; nothing else does', () => {
+    const hop = { url: `${C}/next`, method: 'GET', headers: { Origin: 'null' }, networkId: 'n1', responseStatusCode: 200, responseHeaders: [{ name: 'Content-Type', value: 'text/plain' }] };
+    expect(rescueAction([chained], hop, chained)).toEqual({ kind: 'add-headers', headers: [{ name: 'Content-Type', value: 'text/plain' }, ...chained.hops!.headers] });
+    // Not followed (another request with Origin null: another page's, a sandbox): the server's own answer.
+    expect(rescueAction([chained], hop)).toEqual({ kind: 'continue' });
+    // A hop that redirects again is followed further.
+    expect(rescueAction([chained], { ...hop, responseStatusCode: 307 }, chained)).toMatchObject({ kind: 'add-headers', follow: chained });
+    // Its request stage, a failure, a preflight: untouched.
+    expect(rescueAction([chained], { ...hop, responseStatusCode: undefined }, chained)).toEqual({ kind: 'continue' });
+    expect(rescueAction([chained], { ...hop, responseStatusCode: undefined, responseErrorReason: 'Failed' }, chained)).toEqual({ kind: 'continue' });
+    expect(rescueAction([chained], { ...hop, method: 'OPTIONS', headers: { Origin: 'null', 'Access-Control-Request-Method': 'PUT' } }, chained)).toEqual({ kind: 'continue' });
+    // Followed but asked with another origin than null: the ordinary rules.
+    expect(rescueAction([chained], { ...hop, headers: { Origin: 'http://127.0.0.1:1' } }, chained)).toEqual({ kind: 'continue' });
+  });
+
+  it('continues the actual request at the request stage, a failed response and other initiators', () => {
     expect(rescueAction([plan], { url: `${B}/api`, method: 'PUT', headers: { origin: A } })).toEqual({ kind: 'continue' });
-    expect(rescueAction([plan], { url: `${B}/api`, method: 'GET', headers: { origin: A }, responseStatusCode: 302, responseHeaders: [] })).toEqual({ kind: 'continue' });
     expect(rescueAction([plan], { url: `${B}/api`, method: 'GET', headers: { origin: A }, responseErrorReason: 'Failed' })).toEqual({ kind: 'continue' });
     expect(rescueAction([plan], { url: `${B}/api`, method: 'GET', headers: { origin: 'http://127.0.0.1:1' }, responseStatusCode: 200, responseHeaders: [] })).toEqual({ kind: 'continue' });
     expect(rescueAction([plan], { url: `${B}/api`, method: 'GET', headers: {}, responseStatusCode: 200, responseHeaders: [] })).toEqual({ kind: 'continue' });
   });
 
-  it('patterns cover the target origins only, at both stages', () => {
+  it('patterns cover the target origins only, at both stages, and a chain\'s hop origins at the response stage only', () => {
     expect(rescuePatterns([plan, plan])).toEqual([
       { urlPattern: `${B}/*`, requestStage: 'Request' },
       { urlPattern: `${B}/*`, requestStage: 'Response' },
+    ]);
+    expect(rescuePatterns([plan, chained])).toEqual([
+      { urlPattern: `${B}/*`, requestStage: 'Request' },
+      { urlPattern: `${B}/*`, requestStage: 'Response' },
+      { urlPattern: `${C}/*`, requestStage: 'Response' },
     ]);
   });
 

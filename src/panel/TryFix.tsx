@@ -1,11 +1,12 @@
 import { useMemo, useState } from 'preact/hooks';
-import { mechanismOf, planOverride, type OverridePlan } from '../fix/plan';
+import { displayHeaderName, mechanismOf, planOverride, type OverridePlan } from '../fix/plan';
 import { serverSnippets } from '../fix/snippets';
 import { originOf } from '../cors/origin';
 import type { Exchange } from '../traffic/exchange';
 import type { OverrideRequest } from '../shared/protocol';
 import { FixDiff } from './FixDiff';
 import { ChromeVerdict } from './ChromeVerdict';
+import { inFirefox } from './FirefoxReason';
 import { changedByOverride, defaultOverrideApi, remaining, useOverrides, type OverrideApi } from './override-client';
 import { APART_WHY, lineText, tryFixLines, type TryFixResponse } from './try-fix-lines';
 
@@ -64,7 +65,8 @@ function ResponseLines({ title, which, r }: { title: string; which: 'preflight' 
  * turns the override on. The fix in words is the answer's, above: not repeated here.
  */
 export function TryFix({ ex, tabId, api = defaultOverrideApi(), now = Date.now }: Props) {
-  const answer = useMemo(() => planOverride(ex), [ex]);
+  // As the worker plans it: Firefox's rules cannot leave another origin of the page's host alone.
+  const answer = useMemo(() => planOverride(ex, [], { rulesLeaveOtherOriginsOfHost: !inFirefox() }), [ex]);
   const [overrides, setOverrides] = useOverrides(api);
   const [onlyThisTab, setOnlyThisTab] = useState(true);
   const [minutes, setMinutes] = useState(30);
@@ -180,7 +182,13 @@ export function TryFix({ ex, tabId, api = defaultOverrideApi(), now = Date.now }
       {active && mechanismOf(active) === 'rescue' && api && <ChromeVerdict api={api} tabId={tabId} ex={ex} />}
       <p class="muted try-fix-compare">It changes exactly the lines the server fix below adds (+) or changes (~), no more.</p>
       <ResponseLines which="preflight" title={rescue ? 'The OPTIONS (preflight) request, answered in the browser' : 'On the OPTIONS (preflight) response'} r={lines.preflight} />
-      <ResponseLines which="actual" title={`On the ${ex.method} response${plan.actualPredicted ? ' (never sent: predicted)' : ''}`} r={lines.actual} />
+      <ResponseLines which="actual" title={`On the ${ex.method} response${plan.actualPredicted ? ' (never sent: predicted)' : ''}${ex.redirects.length > 0 ? ` from ${plan.targetOrigin}, redirects included` : ''}`} r={lines.actual} />
+      {plan.hops && plan.hops.headers.length > 0 && (
+        <div class="try-fix-response" data-response="hops">
+          <h4>{`On the same request's later responses (${plan.hops.origins.join(', ') || plan.targetOrigin}), asked with Origin null after the cross-origin redirect`}</h4>
+          <pre class="override-lines">{plan.hops.headers.map((h) => `${displayHeaderName(h.name)}: ${h.value}`).join('\n')}</pre>
+        </div>
+      )}
       <h4>The server fix: what your responses must contain</h4>
       <FixDiff which="preflight" title="OPTIONS (preflight) response" rows={lines.preflight.rows} />
       <FixDiff which="actual" title={`${ex.method} response`} rows={lines.actual.rows} />

@@ -135,7 +135,8 @@ describe('declarativeNetRequestWithHostAccess', () => {
     const swapped = { ...m, permissions: m.permissions.map((x) => (x === 'declarativeNetRequest' ? 'declarativeNetRequestWithHostAccess' : x)) };
     const shipped = await warnings(m);
     expect(m.permissions).toContain('declarativeNetRequest');
-    expect(shipped).toEqual(['Read and change all your data on all websites']);
+    // The debugger's own warning (rescue mode, measured in override-rescue) is the only other one.
+    expect(shipped).toEqual(['Access the page debugger backend', 'Read and change all your data on all websites']);
     expect(await warnings(swapped)).toEqual(shipped);
     // The measurement can tell them apart: alone, without host access, only the plain permission warns.
     const bare = { ...m, host_permissions: [], devtools_page: undefined };

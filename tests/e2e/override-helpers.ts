@@ -23,7 +23,7 @@ export interface Bench {
 
 /**
  * A copy of the built extension whose manifest is changed by `edit` (e.g. the `debugger` permission
- * added, which Chrome grants only at install). Removed by the returned function.
+ * moved to optional_permissions, or dropped). Removed by the returned function.
  */
 export function distVariant(edit: (manifest: Record<string, unknown>) => void): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'cors-lens-dist-'));
@@ -34,10 +34,10 @@ export function distVariant(edit: (manifest: Record<string, unknown>) => void): 
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** The built extension holding the `debugger` permission: rescue mode available. */
-export function rescueDist(): { dir: string; remove(): void } {
+/** The built extension without the `debugger` permission (as a browser without chrome.debugger runs it). */
+export function withoutDebuggerDist(): { dir: string; remove(): void } {
   return distVariant((m) => {
-    m.permissions = [...(m.permissions as string[]), 'debugger'];
+    m.permissions = (m.permissions as string[]).filter((p) => p !== 'debugger');
   });
 }
 
@@ -75,10 +75,15 @@ export async function run(b: Bench, id: string): Promise<{ chrome: ChromeVerdict
   await b.page.evaluate(([s, n]) => (window as unknown as { corsLab: { run(id: string, o: { nonce: string }): Promise<unknown> } }).corsLab.run(s!, { nonce: n! }), [id, nonce]);
   const match = (url: string) => url.includes(`s=${id}`) && url.includes(`run=${nonce}`);
   const chrome = await waitFor(async () => [...b.verdicts.values()].filter((v) => match(v.url)).at(-1), `Chrome's verdict for ${id}`);
+  // Complete, not just present: a failed request once its error arrived (onErrorOccurred, the last
+  // event), an allowed one once its response is judged as Chrome judged it (with an override, that
+  // needs the final headers of onCompleted, which come after the response's first headers).
   const exchange = await waitFor(async () => {
     const ex = (await exportReport(b.l, b.tabId)).exchanges.filter((e) => match(e.url)).at(-1);
-    return ex && (ex.verdict === 'blocked' || ex.response || ex.error) ? ex : undefined;
-  }, `the exchange for ${id}`);
+    if (!ex) return undefined;
+    if (chrome.errorText !== null) return ex.error !== null ? ex : undefined;
+    return ex.response !== null && ex.verdict !== 'blocked' ? ex : undefined;
+  }, `the exchange for ${id}, complete (Chrome: ${chrome.corsError ?? chrome.errorText ?? 'allowed'})`);
   return { chrome, exchange, nonce };
 }
 

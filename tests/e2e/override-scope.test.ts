@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame, Page } from 'playwright-core';
 import { startLab } from '../../lab/server.mjs';
 import { exportReport, launch, waitFor, type Launched } from './browser';
-import { fetchFrom, rescueDist, type Lab } from './override-helpers';
+import { fetchFrom, type Lab } from './override-helpers';
 import type { OverrideAnswer } from '../../src/shared/protocol';
 
 /**
@@ -17,7 +17,6 @@ let lab: Lab;
 let l: Launched;
 let page: Page;
 let tabId: number;
-let dist: ReturnType<typeof rescueDist>;
 let P: string;
 let frames: Record<string, Frame>;
 let n = 0;
@@ -34,6 +33,8 @@ const PROBES: Array<[string, RequestInit]> = [
   ['rule-missing-allow-origin', {}],
   ['seed-no-options-handler', PUT_JSON],
   ['seed-gin-custom-header', { method: 'PUT', headers: { 'X-Custom-Header': 'v' }, body: 'x' }],
+  // B → C: C answers the page origin, which the redirect's Origin null never matches.
+  ['redirect-cross-origin-acao-page', {}],
 ];
 
 async function outcomes(): Promise<Record<string, string>> {
@@ -64,8 +65,7 @@ async function override(req: object): Promise<OverrideAnswer> {
 
 beforeAll(async () => {
   lab = await startLab();
-  dist = rescueDist();
-  l = await launch({ dist: dist.dir });
+  l = await launch();
   const port = (o: string) => new URL(o).port;
   P = `http://app.localhost:${port(lab.originA)}`;
   page = await l.context.newPage();
@@ -93,7 +93,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await l?.close();
   await lab?.close();
-  dist?.remove();
 });
 
 describe('an override reaches its page origin only', () => {
@@ -121,16 +120,22 @@ describe('an override reaches its page origin only', () => {
     await override({ action: 'remove', id: on.added!.id });
   });
 
-  it('rescue: the frames keep their verdicts while P\'s preflights are answered', async () => {
-    const before = await outcomes();
-    const id = await blockedExchange('seed-no-options-handler', PUT_JSON);
-    const on = await override({ action: 'add', tabId, exchangeId: id });
-    if (!on.ok) throw new Error(on.why);
-    expect(on.added?.mechanism).toBe('rescue');
-    expect(verdict(await fetchFrom(page, target('seed-no-options-handler'), PUT_JSON))).toBe('allowed 200');
-    const during = await outcomes();
-    console.log(`rescue, scope verdicts: ${JSON.stringify(changes(before, during))} changed of ${Object.keys(before).length}`);
-    expect(changes(before, during)).toEqual([]);
-    await override({ action: 'remove', id: on.added!.id });
-  });
+  for (const [id, init, what] of [
+    ['seed-no-options-handler', PUT_JSON, "P's preflights are answered"],
+    ['redirect-cross-origin-acao-page', {}, "P's redirect chain is followed (hops get Allow-Origin: null)"],
+  ] as const) {
+    it(`rescue: the frames keep their verdicts while ${what}`, async () => {
+      const before = await outcomes();
+      const exchangeId = await blockedExchange(id, init);
+      const on = await override({ action: 'add', tabId, exchangeId });
+      if (!on.ok) throw new Error(on.why);
+      expect(on.added?.mechanism).toBe('rescue');
+      expect(verdict(await fetchFrom(page, target(id), init))).toBe('allowed 200');
+      const during = await outcomes();
+      const changed = changes(before, during);
+      console.log(`rescue (${id}), scope probes: ${changed.length} of ${Object.keys(before).length} changed ${JSON.stringify(changed)}`);
+      expect(changed).toEqual([]);
+      await override({ action: 'remove', id: on.added!.id });
+    });
+  }
 });
