@@ -174,6 +174,9 @@ async function overrideRequest(m: OverrideRequest): Promise<OverrideAnswer | { e
     case 'add':
     case 'plan': {
       if (typeof m.tabId !== 'number' || typeof m.exchangeId !== 'string') return { error: 'tabId (a number) and exchangeId are required' };
+      // A closed tab is said so before its exchanges are looked up: its session may be gone with it.
+      const topOrigin = m.action === 'add' ? await topOriginOf(m.tabId) : null;
+      if (topOrigin === undefined) return { ok: false, reason: 'not-found', why: `Tab ${m.tabId} is closed: nothing was added.`, serverFix: null, overrides: overrides.list() };
       await store.flush();
       const ex = store.peek(m.tabId)?.exchanges().find((e) => e.id === m.exchangeId);
       if (!ex) return { ok: false, reason: 'not-found', why: `No exchange ${m.exchangeId} in tab ${m.tabId}.`, serverFix: null, overrides: overrides.list() };
@@ -183,8 +186,6 @@ async function overrideRequest(m: OverrideRequest): Promise<OverrideAnswer | { e
       }
       const minutes = typeof m.minutes === 'number' && Number.isFinite(m.minutes) ? m.minutes : undefined;
       const expose = Array.isArray(m.expose) ? m.expose.filter((x): x is string => typeof x === 'string') : [];
-      const topOrigin = await topOriginOf(m.tabId);
-      if (topOrigin === undefined) return { ok: false, reason: 'not-found', why: `Tab ${m.tabId} is closed: nothing was added.`, serverFix: null, overrides: overrides.list() };
       return overrides.add(m.tabId, ex, { onlyThisTab: m.onlyThisTab !== false, minutes, expose, topOrigin, confirmInitiator: m.confirmInitiator === true });
     }
     case 'verdicts':
@@ -207,10 +208,10 @@ async function topOriginOf(tabId: number): Promise<string | null | undefined> {
 }
 
 overrides.listen(ready);
-// Rescue overrides: with the optional debugger permission held, its listeners are registered
-// at the top level so a paused request wakes a stopped worker; granted later, at the grant.
+// Rescue overrides: the Chrome build holds `debugger` from installation (Chrome refuses it as an
+// optional permission), so its listeners are registered at the top level and a paused request
+// wakes a stopped worker. The Firefox build has no `debugger`: listen() does nothing there.
 overrides.rescue.listen();
-browser.permissions.onAdded.addListener(() => overrides.rescue.listen());
 overrides.onChange = () => {
   if (isReady) applyScope();
   const notice = overrides.takeNotice();

@@ -154,6 +154,7 @@ describe('rescue mode (the shipped build)', () => {
     const before = await run(b, 'seed-preflight-500');
     const closed = await override(b, { action: 'add', tabId: 987_654_321, exchangeId: before.exchange.id });
     expect(closed.ok ? 'ok' : closed.reason).toBe('not-found');
+    expect(closed.ok ? '' : closed.why).toMatch(/is closed/);
     expect(await debuggerAttached(b)).toBe(false);
     expect(await sessionRules(b)).toEqual([]);
     console.log(`bad input: gone exchange -> ${gone.ok ? 'ok' : `${gone.reason}: ${gone.why}`}; closed tab -> ${closed.ok ? 'ok' : `${closed.reason}: ${closed.why}`}`);

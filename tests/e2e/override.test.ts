@@ -196,6 +196,7 @@ describe('local override in real Chromium', () => {
     const before = await run('rule-missing-allow-origin');
     const closed = await override({ action: 'add', tabId: 987_654_321, exchangeId: before.exchange.id });
     expect(closed.ok ? 'ok' : closed.reason).toBe('not-found');
+    expect(closed.ok ? '' : closed.why).toMatch(/is closed/);
     const unknown = await override({ action: 'remove', id: 'o-unknown' });
     expect(unknown.ok ? 'ok' : unknown.reason).toBe('not-found');
     // A tab that closes takes its ("only this tab") override with it.
