@@ -588,7 +588,7 @@ const defs = [
     },
   },
   {
-    id: 'redirect-cross-origin-credentials', group: 'redirect', title: 'Credentials, redirect B → C; C allows the page origin with credentials',
+    id: 'redirect-cross-origin-credentials', group: 'redirect', undecided: UNDECIDED_CREDENTIALS, title: 'Credentials, redirect B → C; C allows the page origin with credentials',
     description: 'A GET with credentials: include, B answers 302 (allowing the page origin with credentials) to C; C names the page origin with Allow-Credentials: true, but the redirect made the Origin `null`, so only `null` (with Allow-Credentials) would match.',
     expect: responseBlocked('AllowOriginMismatch', '{A}'), calls: [{ method: 'GET', credentials: 'include' }],
     server: {
