@@ -80,6 +80,8 @@ const JSON_BODY = '{"name":"lab"}';
  * stops at the same stage either way (a preflight never carries credentials; a response failing the
  * CORS check whatever the mode), or accepts an answer that suits both (an exact origin with
  * `Allow-Credentials: true`), and a cross-site request carries no cookie even with credentials.
+ * A credentialed cross-site request to a potentially trustworthy URL (all of the lab's) is decided
+ * all the same by its `Sec-Fetch-Storage-Access` header (credentials-storage-access-sent): no such call is declared here.
  * The end-to-end suite holds the engine to "undecided, default shown first" on exactly these.
  * @type {InferredField[]}
  */
@@ -255,7 +257,7 @@ const defs = [
     calls: [{ method: 'POST', headers: { ...CT_JSON, 'X-Other-Header': 'lab' }, body: JSON_BODY }], server: GIN_SERVER,
   },
   {
-    id: 'seed-gin-contrib-cors', group: 'seed', undecided: UNDECIDED_CREDENTIALS, title: 'gin-contrib/cors: origin allowed by a function, credentials, exposed X-jwt-token',
+    id: 'seed-gin-contrib-cors', group: 'seed', title: 'gin-contrib/cors: origin allowed by a function, credentials, exposed X-jwt-token',
     description: 'AllowOriginFunc accepts origins starting with http://127.0.0.1 or http://localhost and reflects them; AllowCredentials true; ExposeHeaders X-jwt-token; MaxAge one hour. The page POSTs JSON with credentials: include and reads X-jwt-token.',
     expect: allowed({ preflight: true }),
     calls: [{ method: 'POST', headers: CT_JSON, body: JSON_BODY, credentials: 'include', readHeaders: ['X-jwt-token'] }],

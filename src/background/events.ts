@@ -3,6 +3,7 @@ import type { CaptureEvent } from '../traffic/events';
 import { originOf } from '../traffic/headers';
 import { IS_FIREFOX } from './browser-flavour';
 
+// Chrome's webRequest types: Firefox's (the polyfill's) lack `extraHeaders` and `initiator`, which this reads where present.
 type HttpHeaders = chrome.webRequest.HttpHeader[] | undefined;
 const utf8 = new TextDecoder('utf-8');
 

@@ -1,12 +1,13 @@
+import type { Runtime } from 'webextension-polyfill';
 import type { PortRole, ToPanelMessage } from '../shared/protocol';
 
 /** Connected DevTools pages and panels, by inspected tab. */
 export class Ports {
-  private byTab = new Map<number, Set<chrome.runtime.Port>>();
+  private byTab = new Map<number, Set<Runtime.Port>>();
   /** Panels show sessions; a DevTools page only keeps its tab recorded and needs no updates. */
-  private panels = new Set<chrome.runtime.Port>();
+  private panels = new Set<Runtime.Port>();
 
-  add(tabId: number, port: chrome.runtime.Port, role: PortRole): void {
+  add(tabId: number, port: Runtime.Port, role: PortRole): void {
     if (role === 'panel') this.panels.add(port);
     let set = this.byTab.get(tabId);
     if (!set) {
@@ -16,7 +17,7 @@ export class Ports {
     set.add(port);
   }
 
-  remove(tabId: number, port: chrome.runtime.Port): void {
+  remove(tabId: number, port: Runtime.Port): void {
     this.panels.delete(port);
     const set = this.byTab.get(tabId);
     if (!set) return;
@@ -43,7 +44,7 @@ export class Ports {
   }
 }
 
-export function post(port: chrome.runtime.Port, msg: ToPanelMessage): void {
+export function post(port: Runtime.Port, msg: ToPanelMessage): void {
   try {
     port.postMessage(msg);
   } catch {

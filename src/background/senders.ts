@@ -1,6 +1,6 @@
 /**
  * Who may talk to the worker: only this extension's own pages (the DevTools page, the panel, the
- * options page, a popped-out panel). `chrome.runtime.onMessage` and `onConnect` also hear this
+ * options page, a popped-out panel). `runtime.onMessage` and `onConnect` also hear this
  * extension's content scripts, whose `sender.url` is a web page; a page or another extension
  * reaches them only if `externally_connectable` or a bug lets it through. Each message and port is
  * checked, so none of them can read a session or turn capture on.
@@ -12,9 +12,9 @@ export interface SenderLike {
 }
 
 export interface Self {
-  /** `chrome.runtime.id` */
+  /** `runtime.id` */
   id: string;
-  /** `chrome.runtime.getURL('')`: `chrome-extension://<id>/` */
+  /** `runtime.getURL('')`: `chrome-extension://<id>/`, `moz-extension://<uuid>/` */
   base: string;
 }
 
@@ -25,6 +25,7 @@ export function isOwnPage(sender: SenderLike | undefined, self: Self): boolean {
   return sender.origin === undefined || `${sender.origin}/` === self.base;
 }
 
-export function self(): Self {
-  return { id: chrome.runtime.id, base: chrome.runtime.getURL('') };
+/** From the worker's `browser.runtime` (passed in, so the unit tests load this without an extension). */
+export function self(runtime: { id: string; getURL(path: string): string }): Self {
+  return { id: runtime.id, base: runtime.getURL('') };
 }

@@ -1,3 +1,5 @@
+import { browser } from '../shared/browser';
+
 /**
  * User settings, kept in storage.local so they survive restarts; all but `captureAll`, which is
  * kept in storage.session: recording every tab ends with the browser session (docs/privacy.md).
@@ -6,6 +8,7 @@ export interface Settings {
   /** Record every tab, DevTools open or not (for test automation); until the browser closes. */
   captureAll: boolean;
   /** webRequest resource types to observe: where CORS failures happen by default. */
+  // Chrome's webRequest types, as capture.ts registers with them (its note says why).
   resourceTypes: chrome.webRequest.ResourceType[];
   /** Exchanges kept per tab; the oldest are dropped first. */
   cap: number;
@@ -26,9 +29,9 @@ export const CAPTURE_ALL_KEY = 'captureAll';
  * version left in storage.local is ignored: it would record every tab after every restart.
  */
 export async function loadSettings(): Promise<Settings> {
-  const stored = (await chrome.storage.local.get(KEY))[KEY] as Partial<Settings> | undefined;
+  const stored = (await browser.storage.local.get(KEY))[KEY] as Partial<Settings> | undefined;
   const s = { ...DEFAULT_SETTINGS };
-  s.captureAll = (await chrome.storage.session.get(CAPTURE_ALL_KEY))[CAPTURE_ALL_KEY] === true;
+  s.captureAll = (await browser.storage.session.get(CAPTURE_ALL_KEY))[CAPTURE_ALL_KEY] === true;
   if (stored && typeof stored === 'object') {
     if (Array.isArray(stored.resourceTypes) && stored.resourceTypes.every((t) => typeof t === 'string') && stored.resourceTypes.length > 0) s.resourceTypes = stored.resourceTypes;
     if (typeof stored.cap === 'number' && stored.cap >= 100 && stored.cap <= 100_000) s.cap = Math.floor(stored.cap);
@@ -39,7 +42,7 @@ export async function loadSettings(): Promise<Settings> {
 export async function saveSettings(patch: Partial<Settings>): Promise<Settings> {
   const next = { ...(await loadSettings()), ...patch };
   const { captureAll, ...lasting } = next;
-  await chrome.storage.session.set({ [CAPTURE_ALL_KEY]: captureAll });
-  await chrome.storage.local.set({ [KEY]: lasting });
+  await browser.storage.session.set({ [CAPTURE_ALL_KEY]: captureAll });
+  await browser.storage.local.set({ [KEY]: lasting });
   return next;
 }

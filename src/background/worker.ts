@@ -4,6 +4,7 @@ import { SessionStore } from './store';
 import { Overrides } from './override';
 import { DEFAULT_SETTINGS, loadSettings, saveSettings, type Settings } from './settings';
 import { isOwnPage, self } from './senders';
+import { browser, type Runtime } from '../shared/browser';
 import { loadRedactExtra } from '../shared/redaction-settings';
 import { buildReport } from '../report/json';
 import { exportSession, isExportFormat, redactionFor } from '../report/export';
@@ -12,7 +13,7 @@ import { OVERRIDES_CHANGED, PROTOCOL_VERSION, isToWorkerMessage, parsePortName, 
 /**
  * The service worker: records the tabs being inspected (or all tabs, when asked),
  * keeps their sessions, and serves them to panels and to the export API.
- * Every Chrome listener is registered synchronously at the top level so Chrome
+ * Every browser listener is registered synchronously at the top level so Chrome
  * can wake the worker for it; work that needs state waits for `ready`.
  */
 const startedAt = Date.now();
@@ -41,7 +42,7 @@ function applyScope(): void {
   const tabs = recordedTabs();
   // While a local override is active, onCompleted shows the headers after its rules (finalResponse).
   capture.apply({ tabs, types: settings.resourceTypes, finalHeaders: overrides.anyActive() });
-  void chrome.storage.session.set({ scope: { tabs: tabs ?? [], forced: [...forcedTabs] } });
+  void browser.storage.session.set({ scope: { tabs: tabs ?? [], forced: [...forcedTabs] } });
 }
 
 const ready: Promise<void> = (async () => {
@@ -64,9 +65,9 @@ const ready: Promise<void> = (async () => {
   }, 5_000);
 })();
 
-const me = self();
+const me = self(browser.runtime);
 
-chrome.runtime.onConnect.addListener((port) => {
+browser.runtime.onConnect.addListener((port) => {
   if (!isOwnPage(port.sender, me)) {
     port.disconnect();
     return;
@@ -112,15 +113,13 @@ chrome.runtime.onConnect.addListener((port) => {
   });
 });
 
-chrome.runtime.onMessage.addListener((msg: unknown, sender, sendResponse) => {
-  if (!isOwnPage(sender, me)) return false;
-  if (typeof msg !== 'object' || msg === null || typeof (msg as { type?: unknown }).type !== 'string') return false;
+// A promise answers; undefined leaves the message to other listeners (and a stranger's unanswered).
+browser.runtime.onMessage.addListener((msg: unknown, sender: Runtime.MessageSender): Promise<unknown> | undefined => {
+  if (!isOwnPage(sender, me)) return undefined;
+  if (typeof msg !== 'object' || msg === null || typeof (msg as { type?: unknown }).type !== 'string') return undefined;
   const m = msg as RequestMessage;
-  if (!m.type.startsWith('cors-lens/')) return false;
-  ready
-    .then(() => answer(m))
-    .then(sendResponse, (e: unknown) => sendResponse({ error: String(e) }));
-  return true;
+  if (!m.type.startsWith('cors-lens/')) return undefined;
+  return ready.then(() => answer(m)).catch((e: unknown) => ({ error: String(e) }));
 });
 
 async function answer(m: RequestMessage): Promise<unknown> {
@@ -140,11 +139,11 @@ async function answer(m: RequestMessage): Promise<unknown> {
       if (typeof m.tabId !== 'number') return { error: 'tabId (a number) is required' };
       await store.flush();
       const s = store.peek(m.tabId);
-      const tab = await chrome.tabs.get(m.tabId).catch(() => null);
+      const tab = await browser.tabs.get(m.tabId).catch(() => null);
       if (m.format !== undefined && !isExportFormat(m.format)) return { error: 'format must be "json", "html" or "markdown"' };
       // The saved "Also redact" list applies here as in the panel's exports; a request can add more.
       const asked = Array.isArray(m.redactExtra) ? m.redactExtra.filter((n): n is string => typeof n === 'string') : [];
-      const extra = [...(await loadRedactExtra()), ...asked];
+      const extra = [...(await loadRedactExtra(browser.storage.local)), ...asked];
       const input = {
         exchanges: s ? s.exchanges() : [],
         tab: { id: m.tabId, url: tab?.url ?? '' },
@@ -199,7 +198,7 @@ async function overrideRequest(m: OverrideRequest): Promise<OverrideAnswer | { e
 /** The tab's top-level origin ('null' for an opaque one), or undefined when the tab is gone. */
 async function topOriginOf(tabId: number): Promise<string | null | undefined> {
   try {
-    const tab = await chrome.tabs.get(tabId);
+    const tab = await browser.tabs.get(tabId);
     const url = tab.url ?? tab.pendingUrl;
     return url ? new URL(url).origin : null;
   } catch {
@@ -211,11 +210,11 @@ overrides.listen(ready);
 // Rescue overrides: with the optional debugger permission held, its listeners are registered
 // at the top level so a paused request wakes a stopped worker; granted later, at the grant.
 overrides.rescue.listen();
-chrome.permissions.onAdded.addListener(() => overrides.rescue.listen());
+browser.permissions.onAdded.addListener(() => overrides.rescue.listen());
 overrides.onChange = () => {
   if (isReady) applyScope();
   const notice = overrides.takeNotice();
-  chrome.runtime.sendMessage({ type: OVERRIDES_CHANGED, overrides: overrides.list(), ...(notice ? { notice } : {}) }).catch(() => {
+  browser.runtime.sendMessage({ type: OVERRIDES_CHANGED, overrides: overrides.list(), ...(notice ? { notice } : {}) }).catch(() => {
     // No extension page is open: nobody to tell.
   });
 };
@@ -235,7 +234,7 @@ function status(): WorkerStatus {
   };
 }
 
-chrome.tabs.onRemoved.addListener((tabId) => {
+browser.tabs.onRemoved.addListener((tabId) => {
   forcedTabs.delete(tabId);
   void ready.then(() => overrides.tabClosed(tabId));
   void ready.then(() => store.drop(tabId)).then(() => applyScope());
@@ -243,7 +242,7 @@ chrome.tabs.onRemoved.addListener((tabId) => {
 
 // A top-level navigation starts a new session unless "preserve log" is on. `loading` comes
 // before the new document's first request, so nothing of the new page is cleared.
-chrome.tabs.onUpdated.addListener((tabId, change) => {
+browser.tabs.onUpdated.addListener((tabId, change) => {
   if (change.status !== 'loading') return;
   void ready.then(() => {
     const s = store.peek(tabId);

@@ -71,7 +71,7 @@ function preflightInfo(ctx: ExchangeContext, unsafe: readonly UnsafeHeader[]): A
         : `header ${name} is not CORS-safelisted`);
     }
     if (reasons.length === 0) {
-      reasons.push('Chrome sent a preflight although the method and headers are CORS-safelisted (an XMLHttpRequest upload listener or a streamed request body also requires one)');
+      reasons.push(`${ctx.o.browser === 'firefox' ? 'Firefox' : 'Chrome'} sent a preflight although the method and headers are CORS-safelisted (an XMLHttpRequest upload listener or a streamed request body also requires one)`);
     }
   }
   return { required: sent || reasons.length > 0, reasons };
@@ -95,9 +95,11 @@ function reachedServer(o: Observation): { value: boolean; note: Inferred } {
 }
 
 function cookieCredentials(o: Observation): Credentials | null {
-  return hasHeader(o.request?.headers, 'cookie')
-    ? { value: 'include', inferred: true, why: 'the request carried a Cookie header', rule: 'credentials-cookie-sent' }
-    : null;
+  if (hasHeader(o.request?.headers, 'cookie')) return { value: 'include', inferred: true, why: 'the request carried a Cookie header', rule: 'credentials-cookie-sent' };
+  if (hasHeader(o.request?.headers, 'sec-fetch-storage-access')) {
+    return { value: 'include', inferred: true, why: 'the request carried a Sec-Fetch-Storage-Access header, sent only with credentials', rule: 'credentials-storage-access-sent' };
+  }
+  return null;
 }
 
 function notRelevant(o: Observation, why: string): Credentials {

@@ -80,7 +80,9 @@ export function describeFinding(f: Finding): FindingText {
     if (f.values.contradicted) detail = CONTRADICTED + detail;
     if (f.values.onlyWithCredentialsInFirefox) detail = FIREFOX_CREDENTIALS + detail;
     const alt = f.values.alternativeWithCredentials ? catalogueEntryOrNull(f.values.alternativeWithCredentials) : null;
-    if (alt) detail += ` (Assumed: credentials not included, the default of fetch() and XMLHttpRequest; nothing Chrome showed decides it. If this request sends credentials, Chrome reports ${alt.chromeCorsError ?? alt.id} instead: ${alt.title}.)`;
+    // A finding does not say which browser reported it: name the failure as both do.
+    const inFirefox = alt?.firefoxReason ? ` (Firefox: ${alt.firefoxReason})` : '';
+    if (alt) detail += ` (Assumed: credentials not included, the default of fetch() and XMLHttpRequest; nothing the browser showed decides it. If this request sends credentials, Chrome reports ${alt.chromeCorsError ?? alt.id} instead${inFirefox}: ${alt.title}.)`;
     text = { title: entry.title, detail: textRuns(detail), fix: textRuns(entry.fix(v)), spec: entry.spec };
   }
   cache.set(f, text);

@@ -20,6 +20,7 @@ export interface InferenceRule {
 }
 
 const FETCH_METADATA = 'https://w3c.github.io/webappsec-fetch-metadata/#sec-fetch-mode-header';
+const STORAGE_ACCESS_HEADERS = 'https://privacycg.github.io/storage-access-headers/#sec-fetch-storage-access';
 
 /** In the order the engine tries them, per field. */
 export const INFERENCE_RULES = [
@@ -60,8 +61,13 @@ export const INFERENCE_RULES = [
     concludes: 'include', spec: `${SPEC}#cors-preflight-fetch-0`,
   },
   {
+    id: 'credentials-storage-access-sent', field: 'credentials',
+    evidence: 'a `Sec-Fetch-Storage-Access` header on the request, where no failure the browser reported decides the mode (a page cannot set it; Chrome and Firefox send it only on a cross-site request whose credentials mode is "include", to a potentially trustworthy URL)',
+    concludes: 'include', spec: STORAGE_ACCESS_HEADERS,
+  },
+  {
     id: 'credentials-undecided', field: 'credentials',
-    evidence: 'what the browser did fits both modes (no Cookie; the absence of a Cookie proves nothing: a cross-site request carries none even with credentials)',
+    evidence: 'what the browser did fits both modes (no Cookie, no Sec-Fetch-Storage-Access; the absence of a Cookie proves nothing: a cross-site request carries none even with credentials)',
     concludes: 'not decided: findings follow the default of fetch() and XMLHttpRequest (not included), the other case is named as the alternative',
     spec: `${SPEC}#concept-request-credentials-mode`,
   },

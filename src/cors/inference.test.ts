@@ -78,6 +78,30 @@ describe('credentials mode', () => {
     expect(a.credentials).toMatchObject({ value: 'include', rule: 'credentials-cookie-sent' });
   });
 
+  it('a Sec-Fetch-Storage-Access header: included where the browser said nothing, or the same either way', () => {
+    const sent = msg(undefined, hdrs(['origin', A], ['sec-fetch-storage-access', 'none']));
+    // Firefox: a response that fails only with credentials completes with no error event.
+    const silent = analyzeExchange(obs({ url: `${B}/x`, method: 'GET', request: sent, response: msg(200, acao(A)), error: null }));
+    expect(silent.credentials).toMatchObject({ value: 'include', rule: 'credentials-storage-access-sent' });
+    const same = analyzeExchange(obs({ url: `${B}/x`, method: 'GET', request: sent, response: msg(200, []), ...failed }));
+    expect(same.credentials).toMatchObject({ value: 'include', rule: 'credentials-storage-access-sent' });
+    expect(findingProse(same.findings[0]!).detail).not.toContain('If this request sends credentials');
+    // A failure the browser reported keeps the rule that names it.
+    const star = analyzeExchange(obs({ url: `${B}/x`, method: 'GET', request: sent, response: msg(200, acao('*')), ...failed }));
+    expect(star.credentials).toMatchObject({ value: 'include', rule: 'credentials-wildcard-rejected' });
+  });
+
+  it('names the browser that reported it, and the failure by that browser\'s name', () => {
+    const sent = { url: `${B}/x`, method: 'PUT', preflight: sentPreflight('PUT', 'x-custom-header', goodPreflight()), request: put, response: msg(200, hdrs(['content-type', 'application/json'])), ...failed };
+    expect(analyzeExchange(obs({ ...sent, browser: 'firefox' })).credentials.why).toBe('the preflight had no `Access-Control-Allow-Credentials` and Firefox sent the PUT');
+    const rejected = analyzeExchange(obs({ url: `${B}/x`, method: 'GET', request: get, response: msg(200, acao(A)), ...failed, browser: 'firefox' }));
+    expect(rejected.credentials.why).toBe('only credentials explain why Firefox failed it (CORSMissingAllowCredentials)');
+    const undecided = analyzeExchange(obs({ url: `${B}/x`, method: 'PUT', preflight: sentPreflight('PUT', 'x-custom-header', msg(204, [...acao('*'), ['access-control-allow-methods', 'PUT']])), ...failed, browser: 'firefox' }));
+    expect(undecided.credentials.why).toContain('what Firefox did fits both modes');
+    expect(undecided.credentials.why).toContain('Firefox reports CORSNotSupportingCredentials instead');
+    expect(findingProse(undecided.findings[0]!).detail).toContain('Chrome reports PreflightWildcardOriginNotAllowed instead (Firefox: CORSNotSupportingCredentials)');
+  });
+
   it('nothing decides: the default case first, labelled, and the credentialed case named', () => {
     const a = analyzeExchange(obs({ url: `${B}/x`, method: 'PUT', preflight: sentPreflight('PUT', 'x-custom-header', msg(204, [...acao('*'), ['access-control-allow-methods', 'PUT']])), ...failed }));
     expect(a.credentials).toMatchObject({ value: null, rule: 'credentials-undecided' });

@@ -76,9 +76,15 @@ export interface CredentialsDecision {
   alternative: Hit | null;
 }
 
-function chromeName(hit: Hit): string {
+/** The browser that reported the exchange, by name: Chrome unless the capture says Firefox. */
+function who(o: Observation): string {
+  return o.browser === 'firefox' ? 'Firefox' : 'Chrome';
+}
+
+/** A failure by the name that browser gives it: Chrome's CorsError, Firefox's console reason. */
+function reasonName(o: Observation, hit: Hit): string {
   const e = catalogueEntry(hit.id);
-  return e.chromeCorsError ?? e.id;
+  return (o.browser === 'firefox' ? e.firefoxReason : e.chromeCorsError) ?? e.id;
 }
 
 const WILDCARD_IDS: ReadonlySet<string> = new Set(['wildcard-origin-with-credentials', 'preflight-wildcard-origin-with-credentials']);
@@ -94,27 +100,27 @@ function notIncluded(ctx: ExchangeContext, incHit: Hit): InferenceNote {
     const what = incHit.id === 'preflight-wildcard-origin-with-credentials' ? 'answered `Access-Control-Allow-Origin: *`'
       : incHit.id === 'preflight-invalid-allow-credentials'
         ? acac === null ? 'had no `Access-Control-Allow-Credentials`' : `said \`Access-Control-Allow-Credentials: ${acac}\``
-        : `fails with credentials (${chromeName(incHit)})`;
-    return { rule: 'credentials-preflight-passed', why: `the preflight ${what} and Chrome ${sent ? `sent the ${ctx.method}` : 'went on'}` };
+        : `fails with credentials (${reasonName(o, incHit)})`;
+    return { rule: 'credentials-preflight-passed', why: `the preflight ${what} and ${who(o)} ${sent ? `sent the ${ctx.method}` : 'went on'}` };
   }
   const where = incHit.stage === 'redirect' ? 'followed a redirect answered with' : 'accepted';
-  if (WILDCARD_IDS.has(incHit.id)) return { rule: 'credentials-wildcard-accepted', why: `Chrome ${where} \`Access-Control-Allow-Origin: *\`` };
+  if (WILDCARD_IDS.has(incHit.id)) return { rule: 'credentials-wildcard-accepted', why: `${who(o)} ${where} \`Access-Control-Allow-Origin: *\`` };
   if (ALLOW_CREDENTIALS_IDS.has(incHit.id)) {
-    return { rule: 'credentials-accepted-without-allow-credentials', why: `Chrome ${where} an answer without \`Access-Control-Allow-Credentials: true\`` };
+    return { rule: 'credentials-accepted-without-allow-credentials', why: `${who(o)} ${where} an answer without \`Access-Control-Allow-Credentials: true\`` };
   }
-  return { rule: 'credentials-accepted-without-allow-credentials', why: `with credentials Chrome would have failed it (${chromeName(incHit)}), and it did not` };
+  return { rule: 'credentials-accepted-without-allow-credentials', why: `with credentials ${who(o)} would have failed it (${reasonName(o, incHit)}), and it did not` };
 }
 
 /** Why the mode is "include": only `incHit` explains where the browser stopped. */
-function included(incHit: Hit): InferenceNote {
-  if (WILDCARD_IDS.has(incHit.id)) return { rule: 'credentials-wildcard-rejected', why: 'only credentials explain why Chrome rejected `Access-Control-Allow-Origin: *`' };
+function included(o: Observation, incHit: Hit): InferenceNote {
+  if (WILDCARD_IDS.has(incHit.id)) return { rule: 'credentials-wildcard-rejected', why: `only credentials explain why ${who(o)} rejected \`Access-Control-Allow-Origin: *\`` };
   if (ALLOW_CREDENTIALS_IDS.has(incHit.id)) {
-    return { rule: 'credentials-allow-credentials-rejected', why: `only credentials explain why Chrome failed it (${chromeName(incHit)})` };
+    return { rule: 'credentials-allow-credentials-rejected', why: `only credentials explain why ${who(o)} failed it (${reasonName(o, incHit)})` };
   }
-  return { rule: 'credentials-fails-only-with-credentials', why: `only credentials explain why Chrome failed it (${chromeName(incHit)})` };
+  return { rule: 'credentials-fails-only-with-credentials', why: `only credentials explain why ${who(o)} failed it (${reasonName(o, incHit)})` };
 }
 
-const UNDECIDED_WHY = 'not decided: what Chrome did fits both modes; shown as the default of fetch() and XMLHttpRequest (not included)';
+const undecidedWhy = (o: Observation) => `not decided: what ${who(o)} did fits both modes; shown as the default of fetch() and XMLHttpRequest (not included)`;
 
 /**
  * The credentials mode of a CORS request, from every observable, and the first
@@ -131,21 +137,26 @@ export function decideCredentials(ctx: ExchangeContext): CredentialsDecision {
   const omitHit = firstHit(ctx, false);
   const omitFits = fits(o, p, omitHit);
   const incFits = fits(o, p, incHit);
+  if (incFits && !omitFits && incHit) {
+    return { include: true, note: included(o, incHit), primary: incHit, primaryInclude: true, alternative: null };
+  }
+  // After what the browser did, so that a failure it reported keeps the rule that names it; decisive
+  // where the browser says nothing (Firefox reports no error for a response that fails the CORS check).
+  if (hasHeader(o.request?.headers, 'sec-fetch-storage-access')) {
+    return { include: true, note: { rule: 'credentials-storage-access-sent', why: 'the request carried a Sec-Fetch-Storage-Access header, sent only with credentials' }, primary: incHit, primaryInclude: true, alternative: null };
+  }
   if (omitFits && !incFits && incHit) {
     return { include: false, note: notIncluded(ctx, incHit), primary: omitHit, primaryInclude: false, alternative: null };
-  }
-  if (incFits && !omitFits && incHit) {
-    return { include: true, note: included(incHit), primary: incHit, primaryInclude: true, alternative: null };
   }
   if (omitFits && incFits) {
     const differs = incHit !== null && (omitHit === null || incHit.id !== omitHit.id);
     const alt = differs && incHit ? incHit : null;
-    const why = alt ? `${UNDECIDED_WHY}; if this request sends credentials, Chrome reports ${chromeName(alt)} instead` : UNDECIDED_WHY;
+    const why = alt ? `${undecidedWhy(o)}; if this request sends credentials, ${who(o)} reports ${reasonName(o, alt)} instead` : undecidedWhy(o);
     return { include: null, note: { rule: 'credentials-undecided', why }, primary: omitHit, primaryInclude: false, alternative: alt };
   }
   return {
     include: null,
-    note: { rule: 'credentials-contradicted', why: 'unknown: neither credentials mode explains what Chrome did' },
+    note: { rule: 'credentials-contradicted', why: `unknown: neither credentials mode explains what ${who(o)} did` },
     primary: omitHit ?? incHit,
     primaryInclude: omitHit === null && incHit !== null,
     alternative: null,
@@ -193,13 +204,13 @@ export function decideMode(o: Observation, reach: Reach, failsCorsCheckEitherWay
     }
   }
   if (reach.leavesOrigin && o.error === CORS_FAILURE && (o.response !== null || o.redirects.length > 0) && failsCorsCheckEitherWay()) {
-    return { mode: 'cors', note: { rule: 'mode-cors-failure', why: 'Chrome failed it after a response that fails the CORS check' } };
+    return { mode: 'cors', note: { rule: 'mode-cors-failure', why: `${who(o)} failed it after a response that fails the CORS check` } };
   }
   if (reach.leavesOrigin && o.error === null && o.response !== null && failsCorsCheckEitherWay()) {
-    return { mode: 'no-cors', note: { rule: 'mode-accepted-failing-cors-check', why: 'Chrome accepted a response that fails the CORS check' } };
+    return { mode: 'no-cors', note: { rule: 'mode-accepted-failing-cors-check', why: `${who(o)} accepted a response that fails the CORS check` } };
   }
   if (!reach.crossOrigin && reach.leavesOrigin && o.error === ABORTED && o.response === null) {
-    return { mode: 'same-origin', note: { rule: 'mode-same-origin-redirect-refused', why: 'Chrome refused to follow its redirect to another origin' } };
+    return { mode: 'same-origin', note: { rule: 'mode-same-origin-redirect-refused', why: `${who(o)} refused to follow its redirect to another origin` } };
   }
   return { mode: null, note: { rule: 'mode-undecided', why: 'not decided: analysed as a CORS request, the mode of fetch() and XMLHttpRequest' } };
 }

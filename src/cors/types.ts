@@ -126,6 +126,8 @@ export interface Observation {
   response: Message | null;
   /** The browser's error string for the actual request (`net::ERR_FAILED`...), null if none (yet). */
   error: string | null;
+  /** Which browser reported it, where the capture knows: the explanations name it. Absent: Chrome. */
+  browser?: 'firefox' | undefined;
 }
 
 /** What the engine concludes about one exchange. */

@@ -1,3 +1,4 @@
+import { browser } from '../shared/browser';
 import { portName } from '../shared/protocol';
 import type { ToWorkerMessage } from '../shared/protocol';
 
@@ -7,13 +8,13 @@ import type { ToWorkerMessage } from '../shared/protocol';
  * worker from being stopped mid-capture; a lost port (worker stopped anyway) is
  * reconnected at once, which restarts the worker.
  */
-const tabId = chrome.devtools.inspectedWindow.tabId;
+const tabId = browser.devtools.inspectedWindow.tabId;
 const HEARTBEAT_MS = 20_000;
 
-chrome.devtools.panels.create('CORS', 'icons/icon-16.png', `src/panel/panel.html?tabId=${tabId}`);
+void browser.devtools.panels.create('CORS', 'icons/icon-16.png', `src/panel/panel.html?tabId=${tabId}`);
 
 function connect(): void {
-  const port = chrome.runtime.connect({ name: portName('devtools', tabId) });
+  const port = browser.runtime.connect({ name: portName('devtools', tabId) });
   const beat = setInterval(() => {
     const msg: ToWorkerMessage = { type: 'heartbeat' };
     try {

@@ -3,6 +3,8 @@ import type { ExportFormat } from '../report/export';
 import { DEFAULT_REDACTED, DEFAULT_REDACTED_PARAMS } from '../report/redact';
 import { REDACT_EXTRA_KEY } from '../shared/redaction-settings';
 import { reportSizeProblem } from '../report/import';
+import type { Storage } from 'webextension-polyfill';
+import { pageBrowser } from '../shared/page-browser';
 
 interface Props {
   onExport: (format: ExportFormat, redact: boolean, extra: string[]) => void;
@@ -15,7 +17,7 @@ interface Props {
 
 const EXTRA_KEY = REDACT_EXTRA_KEY;
 /** Extension storage, absent when the panel runs outside the extension (component tests). */
-const storage = (): chrome.storage.StorageArea | undefined => (typeof chrome === 'undefined' ? undefined : chrome.storage?.local);
+const storage = (): Storage.StorageArea | undefined => pageBrowser()?.storage?.local;
 const FORMATS: Array<[ExportFormat, string]> = [
   ['json', 'JSON (for tools)'],
   ['html', 'HTML (for people)'],

@@ -1,11 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { Permissions } from 'webextension-polyfill';
+import { pageBrowser } from '../shared/page-browser';
 
 /** Host access to every site: what webRequest needs to show a page's requests. */
-const ALL_SITES: chrome.permissions.Permissions = { origins: ['<all_urls>'] };
+const ALL_SITES: Permissions.Permissions = { origins: ['<all_urls>'] };
 
 export interface PermissionsApi {
-  contains(p: chrome.permissions.Permissions): Promise<boolean>;
-  request(p: chrome.permissions.Permissions): Promise<boolean>;
+  contains(p: Permissions.AnyPermissions): Promise<boolean>;
+  request(p: Permissions.Permissions): Promise<boolean>;
   onAdded: { addListener(f: () => void): void; removeListener(f: () => void): void };
   onRemoved: { addListener(f: () => void): void; removeListener(f: () => void): void };
 }
@@ -15,7 +17,7 @@ export interface PermissionsApi {
  * then delivers nothing, and the panel would look empty for no visible reason. This says so, offers
  * the grant (permissions.request needs the click's user gesture), and follows grants made elsewhere.
  */
-export function HostAccess({ permissions = chrome.permissions as unknown as PermissionsApi | undefined }: { permissions?: PermissionsApi | undefined }) {
+export function HostAccess({ permissions = pageBrowser()?.permissions }: { permissions?: PermissionsApi | undefined }) {
   const [granted, setGranted] = useState<boolean | null>(null);
   useEffect(() => {
     if (!permissions) return;

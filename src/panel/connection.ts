@@ -1,3 +1,5 @@
+import type { Runtime } from 'webextension-polyfill';
+import { pageBrowser } from '../shared/page-browser';
 import { portName, type ToPanelMessage, type ToWorkerMessage } from '../shared/protocol';
 
 export interface PanelConnection {
@@ -7,10 +9,12 @@ export interface PanelConnection {
 
 /** A port to the worker for one tab, reconnected whenever the worker restarts; each connect brings a fresh snapshot. */
 export function connectPanel(tabId: number, onMessage: (m: ToPanelMessage) => void): PanelConnection {
-  let port: chrome.runtime.Port | null = null;
+  let port: Runtime.Port | null = null;
   let closed = false;
   const open = () => {
-    port = chrome.runtime.connect({ name: portName('panel', tabId) });
+    const api = pageBrowser();
+    if (!api) return;
+    port = api.runtime.connect({ name: portName('panel', tabId) });
     port.onMessage.addListener((m: unknown) => onMessage(m as ToPanelMessage));
     port.onDisconnect.addListener(() => {
       port = null;

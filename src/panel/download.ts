@@ -1,3 +1,5 @@
+import { pageBrowser } from '../shared/page-browser';
+
 /** Saves text as a file through an object URL: needs no `downloads` permission, and works in a DevTools panel. */
 export function downloadText(fileName: string, mime: string, text: string, doc: Document = document): void {
   const url = URL.createObjectURL(new Blob([text], { type: `${mime};charset=utf-8` }));
@@ -14,7 +16,7 @@ export function downloadText(fileName: string, mime: string, text: string, doc: 
 /** The inspected tab's URL, for the report; empty when the browser will not say. */
 export async function tabUrl(tabId: number): Promise<string> {
   try {
-    return (await chrome.tabs.get(tabId)).url ?? '';
+    return (await pageBrowser()?.tabs.get(tabId))?.url ?? '';
   } catch {
     return '';
   }

@@ -4,9 +4,12 @@ import { connectPanel } from './connection';
 import { applyTheme } from './theme';
 import { HostAccess } from './HostAccess';
 import { browser } from '../shared/browser';
+import { providePageBrowser } from '../shared/page-browser';
 
+providePageBrowser(browser);
 const params = new URLSearchParams(location.search);
-const tabId = Number(params.get('tabId') ?? chrome.devtools?.inspectedWindow?.tabId);
+// Only a panel inside DevTools has an inspected window; a popped-out one has ?tabId=.
+const tabId = Number(params.get('tabId') ?? (browser.devtools as typeof browser.devtools | undefined)?.inspectedWindow?.tabId);
 applyTheme(document, window);
 
 /** Pop out: a tab of its own where the extension may open one, else a window.open. */

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { pageBrowser } from '../shared/page-browser';
 import { OVERRIDES_CHANGED, type OverrideAnswer, type OverrideRequest, type OverrideView, type OverridesChanged } from '../shared/protocol';
 
 /** The panel's way to the worker's local overrides; injected so tests run without `chrome`. */
@@ -10,17 +11,18 @@ export interface OverrideApi {
 
 /** The real one, or null where there is no extension runtime (unit tests, a plain page). */
 export function chromeOverrideApi(): OverrideApi | null {
-  if (typeof chrome === 'undefined' || !chrome.runtime?.sendMessage) return null;
+  const runtime = pageBrowser()?.runtime;
+  if (!runtime?.sendMessage) return null;
   return {
-    request: (req) => chrome.runtime.sendMessage({ type: 'cors-lens/override', ...req }) as Promise<OverrideAnswer | { error: string }>,
+    request: (req) => runtime.sendMessage({ type: 'cors-lens/override', ...req }) as Promise<OverrideAnswer | { error: string }>,
     subscribe(cb) {
       const listener = (m: unknown) => {
         if (typeof m === 'object' && m !== null && (m as OverridesChanged).type === OVERRIDES_CHANGED) cb((m as OverridesChanged).overrides, (m as OverridesChanged).notice);
         // Not answering: other listeners (the worker) answer requests.
         return undefined;
       };
-      chrome.runtime.onMessage.addListener(listener);
-      return () => chrome.runtime.onMessage.removeListener(listener);
+      runtime.onMessage.addListener(listener);
+      return () => runtime.onMessage.removeListener(listener);
     },
   };
 }

@@ -30,6 +30,15 @@ function engineError(rec: ExchangeRecord, error: string | null): string | null {
   return rec.browser === 'firefox' && error === FIREFOX_CORS_FAILURE_ERROR ? CORS_FAILURE_ERROR : error;
 }
 
+/**
+ * Firefox reports a request's headers even when its failed preflight kept it from being sent
+ * (docs/firefox.md): the engine must see it as never sent, as Chrome reports it.
+ */
+function sentRequest(rec: ExchangeRecord): Message | null {
+  const stoppedByPreflight = rec.browser === 'firefox' && rec.preflight?.error != null && rec.response === null && rec.redirects.length === 0;
+  return stoppedByPreflight ? null : rec.request;
+}
+
 export function observationOf(rec: ExchangeRecord): Observation {
   const p = rec.preflight;
   return {
@@ -38,7 +47,7 @@ export function observationOf(rec: ExchangeRecord): Observation {
     initiatorOrigin: rec.initiatorOrigin,
     // A request stopped by its preflight never sent its Sec-Fetch-Mode; only mode "cors" sends preflights.
     mode: modeOf(rec.request) ?? (rec.preflight ? 'cors' : null),
-    request: rec.request,
+    request: sentRequest(rec),
     redirects: rec.redirects,
     preflight: p
       ? { observed: 'sent', request: p.request, response: judged(p.response, p.finalResponse), error: engineError(rec, p.error) }
@@ -47,8 +56,12 @@ export function observationOf(rec: ExchangeRecord): Observation {
         : null,
     response: judged(rec.response, rec.finalResponse),
     error: engineError(rec, rec.error),
+    ...(rec.browser === 'firefox' ? { browser: 'firefox' as const } : {}),
   };
 }
+
+/** The credentials rules that read what was sent, not what the browser did: valid where Firefox is silent. */
+const PROVEN_INCLUDE: ReadonlySet<string> = new Set(['credentials-cookie-sent', 'credentials-storage-access-sent']);
 
 /**
  * Firefox completes a request whose response fails the CORS check with no error event (it blocks
@@ -56,7 +69,7 @@ export function observationOf(rec: ExchangeRecord): Observation {
  * find whatever the credentials mode (or with the Cookie header that proves "include") is a block;
  * one that only "include" would explain stays unproven, and the browser's silence stands.
  */
-function analyzeFirefox(obs: Observation, rec: ExchangeRecord) {
+function analyzeFirefox(obs: Observation) {
   const analysis = analyzeExchange(obs);
   // Firefox fails a request whose redirect the CORS check refused with whatever error the aborted
   // channel had (measured: NS_ERROR_UNEXPECTED, NS_ERROR_NET_ON_RECEIVING_FROM): a CORS block when the
@@ -70,11 +83,11 @@ function analyzeFirefox(obs: Observation, rec: ExchangeRecord) {
   const asBlocked = analyzeExchange({ ...obs, error: CORS_FAILURE_ERROR });
   const first = asBlocked.findings[0];
   if (asBlocked.verdict !== 'blocked' || !first || first.severity !== 'error' || first.id === 'unexplained-cors-failure') return analysis;
-  const cookie = headerValue(rec.request?.headers, 'cookie') !== null;
   // Blocked where the rules fail without credentials (decided so, or fetch()'s default when nothing
-  // decides), or with them where a Cookie header proves they were sent.
+  // decides), or with them where a header only credentials bring (Cookie, Sec-Fetch-Storage-Access) proves them.
+  if (PROVEN_INCLUDE.has(analysis.credentials.rule ?? '')) return { ...asBlocked, credentials: analysis.credentials };
   const withoutCredentials = asBlocked.credentials.value === 'omit-or-same-origin' || asBlocked.credentials.rule === 'credentials-undecided';
-  if (cookie || withoutCredentials) return asBlocked;
+  if (withoutCredentials) return asBlocked;
   // Only credentials mode "include" fails it, and nothing shows the mode: say so, as a warning.
   return {
     ...analysis,
@@ -89,7 +102,7 @@ function analyzeFirefox(obs: Observation, rec: ExchangeRecord) {
 /** The report's view of a record: the capture's facts plus the engine's verdict. */
 export function buildExchange(rec: ExchangeRecord): Exchange {
   const obs = observationOf(rec);
-  const analysis = rec.browser === 'firefox' ? analyzeFirefox(obs, rec) : analyzeExchange(obs);
+  const analysis = rec.browser === 'firefox' ? analyzeFirefox(obs) : analyzeExchange(obs);
   const p = rec.preflight;
   const preflightShown = p !== null || analysis.preflight.required;
   return {

@@ -64,6 +64,9 @@ describe('Firefox webRequest order (recorded trace)', () => {
     expect(put?.verdict).toBe('blocked');
     expect(put?.findings[0]?.id).toBe('header-not-allowed-by-preflight');
     expect(put?.reachedServer).toBe(false);
+    // Firefox reported the unsent request's headers; the engine reads it as never sent, as in Chrome.
+    expect(put?.inferred?.reachedServer?.rule).toBe('reached-stopped-by-preflight');
+    expect(put?.credentials.rule).toBe('credentials-undecided');
     expect(scenario(ex, 'rule-preflight-invalid-status')[0]?.findings[0]?.id).toBe('preflight-invalid-status');
   });
 

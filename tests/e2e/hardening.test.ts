@@ -99,6 +99,35 @@ describe('hardening, in the built extension', () => {
   });
 });
 
+describe('who the worker answers', () => {
+  it('leaves a message from a frame that is not one of its pages unanswered, and drops its port', async () => {
+    // A blob: document the extension made has the extension's API, but its sender.url is not one of
+    // the extension's pages: the worker must neither answer it nor keep its port (src/background/senders.ts).
+    const heard = await l.automation.evaluate(async () => {
+      const frame = document.createElement('iframe');
+      frame.src = URL.createObjectURL(new Blob(['<p>not an extension page</p>'], { type: 'text/html' }));
+      const loaded = new Promise((r) => frame.addEventListener('load', r, { once: true }));
+      document.body.append(frame);
+      await loaded;
+      const api = (frame.contentWindow as unknown as { chrome: typeof chrome }).chrome;
+      const answer = await api.runtime.sendMessage({ type: 'cors-lens/status' }).then((a: unknown) => ({ answered: a }), (e: unknown) => ({ refused: String(e) }));
+      const port = api.runtime.connect({ name: 'cors-lens/panel:1' });
+      // Bounded only so that a worker keeping the port fails the test instead of hanging it.
+      const dropped = await new Promise<boolean>((r) => {
+        port.onDisconnect.addListener(() => r(true));
+        setTimeout(() => r(false), 10_000);
+      });
+      frame.remove();
+      return { answer, dropped };
+    });
+    expect(heard.answer).not.toHaveProperty('answered.ready');
+    expect(JSON.stringify(heard.answer)).not.toContain('protocol');
+    expect(heard.dropped).toBe(true);
+    // The same message from the extension's own page is answered.
+    expect(await l.request('cors-lens/status', {})).toHaveProperty('ready');
+  });
+});
+
 describe('declarativeNetRequestWithHostAccess', () => {
   it('would remove no install warning: Chrome gives both manifests the same warnings, so the permission stays', async () => {
     const m = JSON.parse(readFileSync(join(DIST, 'manifest.json'), 'utf8')) as { permissions: string[]; host_permissions: string[]; devtools_page?: string };

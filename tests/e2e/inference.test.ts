@@ -208,7 +208,7 @@ describe('inference scored against what the page really did', () => {
     expect(labelFailures).toEqual([]);
     // Every decidable credentials rule is exercised by some scenario.
     const rules = new Set(rows.map((r) => r.ex.credentials.rule));
-    for (const rule of ['credentials-cookie-sent', 'credentials-preflight-passed', 'credentials-wildcard-accepted', 'credentials-accepted-without-allow-credentials',
+    for (const rule of ['credentials-cookie-sent', 'credentials-storage-access-sent', 'credentials-preflight-passed', 'credentials-wildcard-accepted', 'credentials-accepted-without-allow-credentials',
       'credentials-wildcard-rejected', 'credentials-allow-credentials-rejected', 'credentials-fails-only-with-credentials', 'credentials-undecided']) {
       expect(rules, rule).toContain(rule);
     }

@@ -78,6 +78,15 @@ describe('capture in real Firefox ESR, capture all tabs', () => {
     expect(firefoxSaw.length).toBeGreaterThan(60);
   });
 
+  it('names Firefox, never Chrome, in what it inferred, and reads an unsent request as unsent', () => {
+    const whys = report.exchanges.flatMap((e) => [e.credentials.why, ...Object.values(e.inferred ?? {}).map((n) => n?.why)].map((w) => `${scenarioOf(e.url)}: ${w ?? ''}`));
+    expect(whys.filter((w) => w.includes('Chrome'))).toEqual([]);
+    expect(whys.some((w) => w.includes('Firefox'))).toBe(true);
+    const stopped = report.exchanges.filter((e) => e.preflight?.error && !e.response);
+    expect(stopped.length).toBeGreaterThan(5);
+    for (const e of stopped) expect(`${scenarioOf(e.url)}: ${e.inferred?.reachedServer?.rule}`).toBe(`${scenarioOf(e.url)}: reached-stopped-by-preflight`);
+  });
+
   it('names the reason Firefox itself gave for each request (oracle agreement)', () => {
     const byId = new Map(report.exchanges.map((e) => [e.id, e]));
     const classes = new Map<string, { n: number; agree: number }>();
@@ -106,14 +115,15 @@ describe('capture in real Firefox ESR, capture all tabs', () => {
     console.log(lines.join('\n'));
     writeFileSync(join(ARTIFACTS, 'firefox-oracle.txt'), `${lines.join('\n')}\n`);
     expect(agree / firefoxSaw.length).toBeGreaterThanOrEqual(0.95);
-    // Every block Firefox named, the extension names the same way, except where Firefox decided by the
-    // credentials mode: webRequest shows it neither the mode nor an error, so with no Cookie header to prove
-    // "include" the extension can only warn (checked below).
-    for (const [k, c] of classes) if (k !== 'no block' && !BY_CREDENTIALS_MODE.has(k)) expect(`${k}: ${c.agree}/${c.n}`).toBe(`${k}: ${c.n}/${c.n}`);
+    // Every class, those Firefox decides by the credentials mode included: webRequest shows neither the
+    // mode nor an error there, but the Cookie or Sec-Fetch-Storage-Access header that only credentials
+    // bring proves "include" (credentials-storage-access-sent, docs/inference.md).
+    for (const [k, c] of classes) expect(`${k}: ${c.agree}/${c.n}`).toBe(`${k}: ${c.n}/${c.n}`);
+    // Where neither header could prove it (a request to an untrustworthy URL carries no Sec-Fetch-*), the extension warns.
     for (const r of firefoxSaw.filter((x) => x.reason !== null && BY_CREDENTIALS_MODE.has(x.reason))) {
       const ex = byId.get(r.requestId)!;
       if (ourReason(ex) === r.reason) continue;
-      expect(ex.request.headers.some(([n]) => n === 'cookie'), r.url).toBe(false);
+      expect(ex.request.headers.some(([n]) => n === 'cookie' || n === 'sec-fetch-storage-access'), r.url).toBe(false);
       const warning = ex.findings.find((f) => f.severity === 'warning' && catalogueEntry(f.id).firefoxReason === r.reason);
       expect(warning ? findingProse(warning).detail : undefined, r.url).toMatch(/Firefox blocks this if the request was made with credentials: 'include'/);
     }

@@ -108,5 +108,14 @@ export function firefoxVerdicts(events: readonly BidiEvent[]): { requests: Firef
     while (list && list.length > 0 && list[0]!.reason !== GENERIC) r.reasons.push(list.shift()!.reason);
     if (r.reason !== null && r.reason !== GENERIC && !r.reasons.includes(r.reason)) r.reasons.unshift(r.reason);
   }
+  // A preflight's line printed after its request already took another (a refused preflight redirect:
+  // "external redirect not allowed" on the request, then "preflight did not succeed" once the preflight
+  // ended) still belongs to that request, when it is the only one of its URL that failed.
+  const failed = [...byId.values()].filter((r) => !r.preflight && r.errorText !== null);
+  for (const [k, list] of queued) {
+    const owners = failed.filter((r) => sOf(r.url) === k);
+    if (owners.length !== 1) continue;
+    for (const q of list) if (q.reason !== GENERIC && !owners[0]!.reasons.includes(q.reason)) owners[0]!.reasons.push(q.reason);
+  }
   return { requests: [...byId.values()].filter((r) => !r.preflight), unattached };
 }
