@@ -5,7 +5,7 @@
  * whatever it holds, so nothing downstream parses a mark out of a string.
  */
 import type { InferenceNote, InferenceRuleId } from './inference-rules';
-import { code, markedText, runs, text, type TextRun } from './text-runs';
+import { code, joinedText, markedText, runs, type TextRun } from './text-runs';
 import type { ReasonValues } from './types';
 
 type Wording = (v: ReasonValues) => TextRun[];
@@ -46,7 +46,8 @@ const WORDING: Partial<Record<InferenceRuleId, Wording>> = {
   'credentials-cookie-sent': () => runs('the request carried a Cookie header'),
   'credentials-storage-access-sent': () => runs('the request carried a Sec-Fetch-Storage-Access header, sent only with credentials'),
   'credentials-preflight-passed': (v) =>
-    runs('the preflight ', (PREFLIGHT_ANSWER[v.case ?? ''] ?? PREFLIGHT_ANSWER.other!)(v), ` and ${who(v)} `, v.method !== undefined ? runs('sent the ', text(v.method)) : 'went on'),
+    // The method is plain text here (a text run is never parsed), as the stored reason has always read.
+    runs('the preflight ', (PREFLIGHT_ANSWER[v.case ?? ''] ?? PREFLIGHT_ANSWER.other!)(v), ` and ${who(v)} ${v.method !== undefined ? `sent the ${v.method}` : 'went on'}`),
   'credentials-wildcard-accepted': (v) => runs(`${who(v)} ${where(v)}`, ACAO_STAR),
   'credentials-accepted-without-allow-credentials': (v) =>
     v.case === 'other'
@@ -85,7 +86,7 @@ const WORDING: Partial<Record<InferenceRuleId, Wording>> = {
  */
 export function reasonRuns(r: { rule?: string | undefined; why: string; values?: ReasonValues | undefined }): TextRun[] {
   const wording = r.rule !== undefined && r.values !== undefined ? WORDING[r.rule as InferenceRuleId] : undefined;
-  return wording ? wording(r.values!) : runs(r.why);
+  return wording ? joinedText(wording(r.values!)) : runs(r.why);
 }
 
 /** The note for a rule and the values it quotes: the data, and its text for readers of the JSON. */

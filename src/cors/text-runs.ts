@@ -12,22 +12,25 @@ export interface TextRun {
 export const text = (s: string): TextRun => ({ text: s, code: false });
 export const code = (s: string): TextRun => ({ text: s, code: true });
 
-/**
- * Runs from parts: a string is plain text, a run is kept as it is. Empty parts are dropped, and
- * neighbouring text runs joined (they read the same; a code run is never joined to anything).
- */
+/** Runs from parts: a string is plain text, a run is kept as it is. Empty parts are dropped. */
 export function runs(...parts: Array<string | TextRun | readonly TextRun[]>): TextRun[] {
   const out: TextRun[] = [];
-  const push = (r: TextRun) => {
-    if (r.text === '') return;
+  for (const p of parts) {
+    if (typeof p === 'string') {
+      if (p !== '') out.push(text(p));
+    } else if (Array.isArray(p)) out.push(...(p as readonly TextRun[]).filter((r) => r.text !== ''));
+    else if ((p as TextRun).text !== '') out.push(p as TextRun);
+  }
+  return out;
+}
+
+/** The same runs with neighbouring text runs joined: they read the same (a code run is never joined). */
+export function joinedText(rs: readonly TextRun[]): TextRun[] {
+  const out: TextRun[] = [];
+  for (const r of rs) {
     const last = out[out.length - 1];
     if (last && !last.code && !r.code) out[out.length - 1] = text(last.text + r.text);
     else out.push(r);
-  };
-  for (const p of parts) {
-    if (typeof p === 'string') push(text(p));
-    else if (Array.isArray(p)) (p as readonly TextRun[]).forEach(push);
-    else push(p as TextRun);
   }
   return out;
 }

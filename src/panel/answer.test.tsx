@@ -98,7 +98,7 @@ describe('values with backticks and markup stay whole text', () => {
     const put = blockedPut();
     const ex = blockedPut({
       preflight: { ...put.preflight!, response: { statusCode: 204, headers: [['access-control-allow-credentials', acac]] } },
-      credentials: { value: 'omit-or-same-origin', inferred: true, rule: 'credentials-preflight-passed', why: `the preflight said \`Access-Control-Allow-Credentials: ${acac}\` and Chrome sent the PUT` },
+      credentials: { value: 'omit-or-same-origin', inferred: true, rule: 'credentials-preflight-passed', why: `the preflight said \`Access-Control-Allow-Credentials: ${acac}\` and Chrome sent the PUT`, values: { browser: 'Chrome', case: 'allow-credentials', value: acac, method: 'PUT' } },
     });
     expect(credentialsRuns(ex)).toEqual([
       { text: 'omit-or-same-origin (inferred): ', code: false },
