@@ -1,6 +1,7 @@
 import type { Credentials, HeaderList, Inferred, Message, Redirect } from '../cors/types';
 import type { Exchange } from '../traffic/exchange';
 import { findingV1, findingV2, upgradeV1Findings, type Readers } from './import-finding';
+import { reasonValues } from './import-reason';
 import { REPORT_SCHEMA, REPORT_VERSION, type SessionReport } from './schema';
 
 /**
@@ -169,12 +170,17 @@ function credentials(v: unknown, path: string): Credentials {
     why: str(o.why, `${path}.why`),
   };
   if (o.rule !== undefined) c.rule = str(o.rule, `${path}.rule`);
+  const values = o.values === undefined ? undefined : reasonValues(READERS, o.values, `${path}.values`);
+  if (values) c.values = values;
   return c;
 }
 
 function inferredNote(v: unknown, path: string): Inferred {
   const o = obj(v, path);
-  return { rule: str(o.rule, `${path}.rule`), why: str(o.why, `${path}.why`) };
+  const n: Inferred = { rule: str(o.rule, `${path}.rule`), why: str(o.why, `${path}.why`) };
+  const values = o.values === undefined ? undefined : reasonValues(READERS, o.values, `${path}.values`);
+  if (values) n.values = values;
+  return n;
 }
 
 function inferred(v: unknown, path: string): NonNullable<Exchange['inferred']> {
