@@ -34,7 +34,7 @@ describe('server set-ups the lab serves', () => {
   it('1b. the same with credentials: include: PreflightWildcardOriginNotAllowed, include inferred', () => {
     const a = analyzeExchange(obs({ url: `${B}/go`, method: 'POST', preflight: sentPreflight('POST', 'authorization,content-type', goPreflight), ...failed }));
     expect(a.findings[0]!.chromeCorsError).toBe('PreflightWildcardOriginNotAllowed');
-    expect(a.credentials).toEqual({ value: 'include', inferred: true, why: 'only credentials explain why Chrome rejected `Access-Control-Allow-Origin: *`', rule: 'credentials-wildcard-rejected' });
+    expect(a.credentials).toEqual({ value: 'include', inferred: true, why: 'only credentials explain why Chrome rejected `Access-Control-Allow-Origin: *`', rule: 'credentials-wildcard-rejected', values: { browser: 'Chrome' } });
     expect(a.reachedServer).toBe(false);
   });
 

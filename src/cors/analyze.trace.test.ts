@@ -274,10 +274,10 @@ describe('analyzeExchange on the Chromium 156 traces', () => {
 
   it('e: the credentials inference says why', () => {
     expect(analyzeExchange(cases[6]!.o).credentials).toEqual({
-      value: 'include', inferred: true, why: 'only credentials explain why Chrome rejected `Access-Control-Allow-Origin: *`', rule: 'credentials-wildcard-rejected',
+      value: 'include', inferred: true, why: 'only credentials explain why Chrome rejected `Access-Control-Allow-Origin: *`', rule: 'credentials-wildcard-rejected', values: { browser: 'Chrome' },
     });
     expect(analyzeExchange(cases[7]!.o).credentials).toEqual({
-      value: 'include', inferred: true, why: 'the request carried a Cookie header', rule: 'credentials-cookie-sent',
+      value: 'include', inferred: true, why: 'the request carried a Cookie header', rule: 'credentials-cookie-sent', values: {},
     });
   });
 
@@ -310,6 +310,7 @@ describe('analyzeExchange on the Chromium 156 traces', () => {
       inferred: true,
       why: 'the preflight had no `Access-Control-Allow-Credentials` and Chrome sent the PUT',
       rule: 'credentials-preflight-passed',
+      values: { browser: 'Chrome', case: 'no-allow-credentials', method: 'PUT' },
     });
   });
 });

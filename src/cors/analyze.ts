@@ -12,7 +12,9 @@ import { preflightReasonsFor } from './preflight-required';
 import { corsUnsafeRequestHeaders, sortedLowercaseSet, type UnsafeHeader } from './request-headers';
 import { decideCredentials, decideMode, type ModeDecision } from './inference';
 import { likelyCauses } from './likely-cause';
-import type { Analysis, Credentials, Finding, Inferred, Observation } from './types';
+import type { InferenceNote } from './inference-rules';
+import { note } from './reasons';
+import type { Analysis, Credentials, Finding, Inferred, Observation, ReasonValues } from './types';
 import { warningsFor } from './warnings';
 
 /** How Chrome reports every CORS failure to webRequest. */
@@ -82,28 +84,32 @@ function preflightInfo(ctx: ExchangeContext, unsafe: readonly UnsafeHeader[]): A
  * @see https://fetch.spec.whatwg.org/#http-network-fetch
  */
 function reachedServer(o: Observation): { value: boolean; note: Inferred } {
-  if (o.response) return { value: true, note: { rule: 'reached-response', why: `a response (${o.response.statusCode ?? 'no status'}) arrived` } };
-  if (o.redirects.length > 0) return { value: true, note: { rule: 'reached-response', why: `a redirect (${o.redirects[0]!.statusCode}) arrived` } };
+  if (o.response) return { value: true, note: note('reached-response', o.response.statusCode !== undefined ? { status: o.response.statusCode } : {}) };
+  if (o.redirects.length > 0) return { value: true, note: note('reached-response', { case: 'redirect', status: o.redirects[0]!.statusCode }) };
   if (o.error !== null && o.error !== CORS_FAILURE_ERROR && o.request !== null && AFTER_SENT.has(o.error)) {
-    return { value: true, note: { rule: 'reached-error-after-sent', why: `the request was sent and then failed (${o.error})` } };
+    return { value: true, note: note('reached-error-after-sent', { error: o.error }) };
   }
   if (o.error !== null && o.request === null && o.preflight?.observed === 'sent' && o.preflight.response) {
-    return { value: false, note: { rule: 'reached-stopped-by-preflight', why: 'its preflight failed and the request was never sent' } };
+    return { value: false, note: note('reached-stopped-by-preflight') };
   }
-  if (o.error !== null) return { value: false, note: { rule: 'reached-failed-before-response', why: `it failed (${o.error}) before any response` } };
-  return { value: false, note: { rule: 'reached-pending', why: 'nothing has come back yet' } };
+  if (o.error !== null) return { value: false, note: note('reached-failed-before-response', { error: o.error }) };
+  return { value: false, note: note('reached-pending') };
+}
+
+/** Credentials as the analysis reports them: the value, and the reason as data with its text. */
+function credentialsOf(value: Credentials['value'], inferred: boolean, n: InferenceNote): Credentials {
+  return { value, inferred, why: n.why, rule: n.rule, values: n.values };
 }
 
 function cookieCredentials(o: Observation): Credentials | null {
-  if (hasHeader(o.request?.headers, 'cookie')) return { value: 'include', inferred: true, why: 'the request carried a Cookie header', rule: 'credentials-cookie-sent' };
-  if (hasHeader(o.request?.headers, 'sec-fetch-storage-access')) {
-    return { value: 'include', inferred: true, why: 'the request carried a Sec-Fetch-Storage-Access header, sent only with credentials', rule: 'credentials-storage-access-sent' };
-  }
+  if (hasHeader(o.request?.headers, 'cookie')) return credentialsOf('include', true, note('credentials-cookie-sent'));
+  if (hasHeader(o.request?.headers, 'sec-fetch-storage-access')) return credentialsOf('include', true, note('credentials-storage-access-sent'));
   return null;
 }
 
-function notRelevant(o: Observation, why: string): Credentials {
-  return cookieCredentials(o) ?? { value: null, inferred: false, why, rule: 'credentials-not-cors' };
+/** Why the credentials mode does not matter here: a case of `credentials-not-cors` (reasons.ts words it). */
+function notRelevant(o: Observation, why: ReasonValues): Credentials {
+  return cookieCredentials(o) ?? credentialsOf(null, false, note('credentials-not-cors', why));
 }
 
 function toFinding(hit: Hit): Finding {
@@ -137,7 +143,7 @@ function finish(c: Common, verdict: Analysis['verdict'], findings: Finding[], cr
   };
 }
 
-function notCors(ctx: ExchangeContext, c: Common, why: string): Analysis {
+function notCors(ctx: ExchangeContext, c: Common, why: ReasonValues): Analysis {
   return finish(c, 'not-cors', [], notRelevant(ctx.o, why));
 }
 
@@ -175,7 +181,7 @@ export function analyzeExchange(o: Observation): Analysis {
     : null;
   if (lnaStage !== null) {
     const f = makeFinding('local-network-access-permission-denied', { ...baseParams(ctx, target, null), stage: lnaStage }, '', lnaStage);
-    return finish(c, 'blocked', [f], notRelevant(o, 'the request was stopped before any CORS rule applied'));
+    return finish(c, 'blocked', [f], notRelevant(o, { case: 'stopped-before-cors' }));
   }
 
   // A failure that is not CORS: another error string, on the request or its preflight.
@@ -185,7 +191,7 @@ export function analyzeExchange(o: Observation): Analysis {
   if (netError !== null) {
     const stage = o.error === netError ? 'actual' : 'preflight';
     const f = makeFinding('network-error', { ...baseParams(ctx, target, null), error: netError }, null, stage);
-    return finish(c, 'failed-before-cors', [f], notRelevant(o, 'the request failed before any CORS rule applied'));
+    return finish(c, 'failed-before-cors', [f], notRelevant(o, { case: 'failed-before-cors' }));
   }
 
   // Requests that are not CORS requests.
@@ -194,29 +200,24 @@ export function analyzeExchange(o: Observation): Analysis {
     if (o.error === CORS_FAILURE_ERROR && o.redirects.length > 0) {
       const r = o.redirects[0]!;
       const f = makeFinding('no-cors-redirect-mode-not-follow', { ...baseParams(ctx, target, null), status: r.statusCode, location: r.location }, '');
-      return finish(c, 'blocked', [f], notRelevant(o, 'not relevant: a no-cors request'));
+      return finish(c, 'blocked', [f], notRelevant(o, { case: 'no-cors-redirect' }));
     }
-    return notCors(ctx, c, 'not a CORS request (mode no-cors): the response is opaque to the page');
+    return notCors(ctx, c, { case: 'no-cors' });
   }
-  if (mode === 'navigate') return notCors(ctx, c, 'not a CORS request (a navigation)');
+  if (mode === 'navigate') return notCors(ctx, c, { case: 'navigate' });
   // Main fetch: data:, blob: and about: URLs are scheme fetches, never CORS.
   if (target && (target.scheme === 'data' || target.scheme === 'blob' || target.scheme === 'about')) {
-    return notCors(ctx, c, `not a CORS request (a ${target.scheme}: URL)`);
+    return notCors(ctx, c, { case: 'scheme', scheme: target.scheme });
   }
   if (mode === 'same-origin' && crossOrigin && target !== null && !(o.error === null && o.response !== null)) {
     // Main fetch: mode "same-origin" to another origin is a network error.
-    return finish(c, 'blocked', [makeFinding('disallowed-by-mode', baseParams(ctx, target, null), '')], notRelevant(o, 'not relevant: the request was stopped before sending'));
+    return finish(c, 'blocked', [makeFinding('disallowed-by-mode', baseParams(ctx, target, null), '')], notRelevant(o, { case: 'stopped-before-sending' }));
   }
-  if (!leavesOrigin) return notCors(ctx, c, 'not a CORS request: same origin');
+  if (!leavesOrigin) return notCors(ctx, c, { case: 'same-origin' });
 
   // A CORS request: the credentials mode from every observable, then the first failure under it.
   const d = decideCredentials(ctx);
-  const credentials: Credentials = {
-    value: d.include === null ? null : d.include ? 'include' : 'omit-or-same-origin',
-    inferred: true,
-    why: d.note.why,
-    rule: d.note.rule,
-  };
+  const credentials = credentialsOf(d.include === null ? null : d.include ? 'include' : 'omit-or-same-origin', true, d.note);
   const blockedByBrowser = o.error === CORS_FAILURE_ERROR;
   const allowedByBrowser = o.error === null && o.response !== null;
   let errors: Finding[] = [];

@@ -4,13 +4,10 @@
  * stores or parses the prose.
  */
 import { catalogueEntryOrNull } from './catalogue';
+import { markedText, type TextRun } from './text-runs';
 import type { Finding, FindingValues } from './types';
 
-/** A run of rendered text; `code` runs are header lines, values and names, shown as code. */
-export interface TextRun {
-  text: string;
-  code: boolean;
-}
+export { markedText, plainText, type TextRun } from './text-runs';
 
 export interface FindingText {
   title: string;
@@ -50,11 +47,6 @@ export function textRuns(template: string): TextRun[] {
   return out;
 }
 
-/** Runs as one line of plain text (code runs without their marks): for search and titles. */
-export function plainText(runs: readonly TextRun[]): string {
-  return runs.map((r) => r.text).join('');
-}
-
 const CONTRADICTED =
   'Chrome did not block this request, so this rule did not apply as evaluated here (the request may not have been a CORS request, or the browser differs). By the rules: ';
 
@@ -87,11 +79,6 @@ export function describeFinding(f: Finding): FindingText {
   }
   cache.set(f, text);
   return text;
-}
-
-/** Runs with code marked by backticks again: the catalogue's own notation, for plain-text outputs. */
-export function markedText(runs: readonly TextRun[]): string {
-  return runs.map((r) => (r.code ? `\`${r.text}\`` : r.text)).join('');
 }
 
 /**

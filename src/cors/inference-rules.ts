@@ -6,6 +6,7 @@
  * reports the id of the rule that decided each inferred field.
  */
 import { SPEC } from './catalogue-entry';
+import type { ReasonValues } from './types';
 
 export type InferredField = 'credentials' | 'mode' | 'reachedServer' | 'preflight';
 
@@ -178,8 +179,12 @@ export const INFERENCE_RULES = [
 
 export type InferenceRuleId = (typeof INFERENCE_RULES)[number]['id'];
 
-/** Which rule decided an inferred field, and why, in a few words. */
+/**
+ * Which rule decided an inferred field, and why: the rule and the values it quotes are the
+ * reason (`reasons.ts` renders them); `why` is that rendering as text, code marked with backticks.
+ */
 export interface InferenceNote {
   rule: InferenceRuleId;
   why: string;
+  values: ReasonValues;
 }

@@ -33,7 +33,7 @@ describe('the rule list', () => {
 describe('credentials mode', () => {
   it('a PUT sent after a preflight without Allow-Credentials: not included, and no credentials hedge on its failure', () => {
     const a = analyzeExchange(obs({ url: `${B}/x`, method: 'PUT', preflight: sentPreflight('PUT', 'x-custom-header', goodPreflight()), request: put, response: msg(200, hdrs(['content-type', 'application/json'])), ...failed }));
-    expect(a.credentials).toEqual({ value: 'omit-or-same-origin', inferred: true, rule: 'credentials-preflight-passed', why: 'the preflight had no `Access-Control-Allow-Credentials` and Chrome sent the PUT' });
+    expect(a.credentials).toEqual({ value: 'omit-or-same-origin', inferred: true, rule: 'credentials-preflight-passed', why: 'the preflight had no `Access-Control-Allow-Credentials` and Chrome sent the PUT', values: { browser: 'Chrome', case: 'no-allow-credentials', method: 'PUT' } });
     expect(a.findings[0]!.chromeCorsError).toBe('MissingAllowOriginHeader');
     expect(findingProse(a.findings[0]!).detail).not.toMatch(/credentials/i);
   });
@@ -152,7 +152,7 @@ describe('reached the server', () => {
   it('names the rule', () => {
     expect(analyzeExchange(obs({ url: `${B}/x`, method: 'GET', request: get, response: msg(200, []), ...failed })).inferred.reachedServer.rule).toBe('reached-response');
     expect(analyzeExchange(obs({ url: `${B}/x`, method: 'PUT', preflight: sentPreflight('PUT', null, msg(404, [])), ...failed })).inferred.reachedServer)
-      .toEqual({ rule: 'reached-stopped-by-preflight', why: 'its preflight failed and the request was never sent' });
+      .toEqual({ rule: 'reached-stopped-by-preflight', why: 'its preflight failed and the request was never sent', values: {} });
     expect(analyzeExchange(obs({ url: `${B}/x`, method: 'GET', request: get, error: 'net::ERR_EMPTY_RESPONSE' })).inferred.reachedServer.rule).toBe('reached-error-after-sent');
     expect(analyzeExchange(obs({ url: `${B}/x`, method: 'GET', request: get, error: 'net::ERR_CONNECTION_REFUSED' })).inferred.reachedServer.rule).toBe('reached-failed-before-response');
     expect(analyzeExchange(obs({ url: `${B}/x`, method: 'GET', request: get })).inferred.reachedServer.rule).toBe('reached-pending');

@@ -9,8 +9,9 @@ import { firstHit, type ExchangeContext, type Hit } from './evaluate';
 import { getHeader, hasHeader } from './header-list';
 import type { InferenceNote } from './inference-rules';
 import { isCorsSafelistedMethod, normalizeMethod } from './methods';
+import { note } from './reasons';
 import { corsUnsafeRequestHeaders } from './request-headers';
-import type { Observation, RequestMode } from './types';
+import type { Observation, ReasonValues, RequestMode } from './types';
 
 /** How Chrome reports every CORS failure to webRequest. */
 const CORS_FAILURE = 'net::ERR_FAILED';
@@ -77,7 +78,7 @@ export interface CredentialsDecision {
 }
 
 /** The browser that reported the exchange, by name: Chrome unless the capture says Firefox. */
-function who(o: Observation): string {
+function who(o: Observation): 'Chrome' | 'Firefox' {
   return o.browser === 'firefox' ? 'Firefox' : 'Chrome';
 }
 
@@ -93,34 +94,30 @@ const ALLOW_CREDENTIALS_IDS: ReadonlySet<string> = new Set(['invalid-allow-crede
 /** Why the mode is not "include": `incHit` is a failure under include at a stage the browser passed. */
 function notIncluded(ctx: ExchangeContext, incHit: Hit): InferenceNote {
   const { o } = ctx;
+  const browser = who(o);
   const sent = o.request !== null || o.response !== null || o.redirects.length > 0;
   if (incHit.stage === 'preflight') {
-    const h = o.preflight?.response?.headers;
-    const acac = getHeader(h, 'access-control-allow-credentials');
-    const what = incHit.id === 'preflight-wildcard-origin-with-credentials' ? 'answered `Access-Control-Allow-Origin: *`'
+    const acac = getHeader(o.preflight?.response?.headers, 'access-control-allow-credentials');
+    const answer: ReasonValues = incHit.id === 'preflight-wildcard-origin-with-credentials' ? { case: 'wildcard' }
       : incHit.id === 'preflight-invalid-allow-credentials'
-        ? acac === null ? 'had no `Access-Control-Allow-Credentials`' : `said \`Access-Control-Allow-Credentials: ${acac}\``
-        : `fails with credentials (${reasonName(o, incHit)})`;
-    return { rule: 'credentials-preflight-passed', why: `the preflight ${what} and ${who(o)} ${sent ? `sent the ${ctx.method}` : 'went on'}` };
+        ? acac === null ? { case: 'no-allow-credentials' } : { case: 'allow-credentials', value: acac }
+        : { case: 'other', failure: reasonName(o, incHit) };
+    return note('credentials-preflight-passed', { browser, ...answer, ...(sent ? { method: ctx.method } : {}) });
   }
-  const where = incHit.stage === 'redirect' ? 'followed a redirect answered with' : 'accepted';
-  if (WILDCARD_IDS.has(incHit.id)) return { rule: 'credentials-wildcard-accepted', why: `${who(o)} ${where} \`Access-Control-Allow-Origin: *\`` };
-  if (ALLOW_CREDENTIALS_IDS.has(incHit.id)) {
-    return { rule: 'credentials-accepted-without-allow-credentials', why: `${who(o)} ${where} an answer without \`Access-Control-Allow-Credentials: true\`` };
-  }
-  return { rule: 'credentials-accepted-without-allow-credentials', why: `with credentials ${who(o)} would have failed it (${reasonName(o, incHit)}), and it did not` };
+  const where: ReasonValues = incHit.stage === 'redirect' ? { case: 'redirect' } : {};
+  if (WILDCARD_IDS.has(incHit.id)) return note('credentials-wildcard-accepted', { browser, ...where });
+  if (ALLOW_CREDENTIALS_IDS.has(incHit.id)) return note('credentials-accepted-without-allow-credentials', { browser, ...where });
+  return note('credentials-accepted-without-allow-credentials', { browser, case: 'other', failure: reasonName(o, incHit) });
 }
 
 /** Why the mode is "include": only `incHit` explains where the browser stopped. */
 function included(o: Observation, incHit: Hit): InferenceNote {
-  if (WILDCARD_IDS.has(incHit.id)) return { rule: 'credentials-wildcard-rejected', why: `only credentials explain why ${who(o)} rejected \`Access-Control-Allow-Origin: *\`` };
-  if (ALLOW_CREDENTIALS_IDS.has(incHit.id)) {
-    return { rule: 'credentials-allow-credentials-rejected', why: `only credentials explain why ${who(o)} failed it (${reasonName(o, incHit)})` };
-  }
-  return { rule: 'credentials-fails-only-with-credentials', why: `only credentials explain why ${who(o)} failed it (${reasonName(o, incHit)})` };
+  const browser = who(o);
+  if (WILDCARD_IDS.has(incHit.id)) return note('credentials-wildcard-rejected', { browser });
+  const failure = reasonName(o, incHit);
+  if (ALLOW_CREDENTIALS_IDS.has(incHit.id)) return note('credentials-allow-credentials-rejected', { browser, failure });
+  return note('credentials-fails-only-with-credentials', { browser, failure });
 }
-
-const undecidedWhy = (o: Observation) => `not decided: what ${who(o)} did fits both modes; shown as the default of fetch() and XMLHttpRequest (not included)`;
 
 /**
  * The credentials mode of a CORS request, from every observable, and the first
@@ -132,7 +129,7 @@ export function decideCredentials(ctx: ExchangeContext): CredentialsDecision {
   const p = progressOf(o);
   const incHit = firstHit(ctx, true);
   if (hasHeader(o.request?.headers, 'cookie')) {
-    return { include: true, note: { rule: 'credentials-cookie-sent', why: 'the request carried a Cookie header' }, primary: incHit, primaryInclude: true, alternative: null };
+    return { include: true, note: note('credentials-cookie-sent'), primary: incHit, primaryInclude: true, alternative: null };
   }
   const omitHit = firstHit(ctx, false);
   const omitFits = fits(o, p, omitHit);
@@ -143,7 +140,7 @@ export function decideCredentials(ctx: ExchangeContext): CredentialsDecision {
   // After what the browser did, so that a failure it reported keeps the rule that names it; decisive
   // where the browser says nothing (Firefox reports no error for a response that fails the CORS check).
   if (hasHeader(o.request?.headers, 'sec-fetch-storage-access')) {
-    return { include: true, note: { rule: 'credentials-storage-access-sent', why: 'the request carried a Sec-Fetch-Storage-Access header, sent only with credentials' }, primary: incHit, primaryInclude: true, alternative: null };
+    return { include: true, note: note('credentials-storage-access-sent'), primary: incHit, primaryInclude: true, alternative: null };
   }
   if (omitFits && !incFits && incHit) {
     return { include: false, note: notIncluded(ctx, incHit), primary: omitHit, primaryInclude: false, alternative: null };
@@ -151,12 +148,12 @@ export function decideCredentials(ctx: ExchangeContext): CredentialsDecision {
   if (omitFits && incFits) {
     const differs = incHit !== null && (omitHit === null || incHit.id !== omitHit.id);
     const alt = differs && incHit ? incHit : null;
-    const why = alt ? `${undecidedWhy(o)}; if this request sends credentials, ${who(o)} reports ${reasonName(o, alt)} instead` : undecidedWhy(o);
-    return { include: null, note: { rule: 'credentials-undecided', why }, primary: omitHit, primaryInclude: false, alternative: alt };
+    const reason = note('credentials-undecided', { browser: who(o), ...(alt ? { alternative: reasonName(o, alt) } : {}) });
+    return { include: null, note: reason, primary: omitHit, primaryInclude: false, alternative: alt };
   }
   return {
     include: null,
-    note: { rule: 'credentials-contradicted', why: `unknown: neither credentials mode explains what ${who(o)} did` },
+    note: note('credentials-contradicted', { browser: who(o) }),
     primary: omitHit ?? incHit,
     primaryInclude: omitHit === null && incHit !== null,
     alternative: null,
@@ -188,29 +185,30 @@ export function decideMode(o: Observation, reach: Reach, failsCorsCheckEitherWay
   const sfm = getHeader(o.request?.headers, 'sec-fetch-mode');
   const observed = o.mode ?? (sfm !== null && MODES.has(sfm) ? (sfm as RequestMode) : null);
   if (observed !== null && (observed === sfm || o.preflight?.observed !== 'sent')) {
-    return { mode: observed, note: { rule: 'mode-sec-fetch-mode', why: `the Sec-Fetch-Mode header said ${observed}` } };
+    return { mode: observed, note: note('mode-sec-fetch-mode', { mode: observed }) };
   }
-  if (o.preflight?.observed === 'sent') return { mode: 'cors', note: { rule: 'mode-preflight-sent', why: 'a preflight was sent for it (only CORS requests are preflighted)' } };
+  if (o.preflight?.observed === 'sent') return { mode: 'cors', note: note('mode-preflight-sent') };
   const method = normalizeMethod(String(o.method));
   if (o.request && reach.leavesOrigin) {
     const unsafe = corsUnsafeRequestHeaders(o.request.headers);
     if (!isCorsSafelistedMethod(method) || unsafe.length > 0) {
-      const what = !isCorsSafelistedMethod(method) ? `method ${method}` : `header ${unsafe[0]!.name}`;
-      return { mode: 'cors', note: { rule: 'mode-unsafe-request', why: `a no-cors request cannot carry ${what}` } };
+      const what: ReasonValues = !isCorsSafelistedMethod(method) ? { method } : { header: unsafe[0]!.name };
+      return { mode: 'cors', note: note('mode-unsafe-request', what) };
     }
     if (method === 'GET' || method === 'HEAD') {
-      if (hasHeader(o.request.headers, 'origin')) return { mode: 'cors', note: { rule: 'mode-origin-on-get', why: `the ${method} carried an Origin header` } };
-      return { mode: 'no-cors', note: { rule: 'mode-no-origin-on-get', why: `the cross-origin ${method} carried no Origin header` } };
+      const origin = getHeader(o.request.headers, 'origin');
+      if (origin !== null) return { mode: 'cors', note: note('mode-origin-on-get', { method, origin }) };
+      return { mode: 'no-cors', note: note('mode-no-origin-on-get', { method }) };
     }
   }
   if (reach.leavesOrigin && o.error === CORS_FAILURE && (o.response !== null || o.redirects.length > 0) && failsCorsCheckEitherWay()) {
-    return { mode: 'cors', note: { rule: 'mode-cors-failure', why: `${who(o)} failed it after a response that fails the CORS check` } };
+    return { mode: 'cors', note: note('mode-cors-failure', { browser: who(o) }) };
   }
   if (reach.leavesOrigin && o.error === null && o.response !== null && failsCorsCheckEitherWay()) {
-    return { mode: 'no-cors', note: { rule: 'mode-accepted-failing-cors-check', why: `${who(o)} accepted a response that fails the CORS check` } };
+    return { mode: 'no-cors', note: note('mode-accepted-failing-cors-check', { browser: who(o) }) };
   }
   if (!reach.crossOrigin && reach.leavesOrigin && o.error === ABORTED && o.response === null) {
-    return { mode: 'same-origin', note: { rule: 'mode-same-origin-redirect-refused', why: `${who(o)} refused to follow its redirect to another origin` } };
+    return { mode: 'same-origin', note: note('mode-same-origin-redirect-refused', { browser: who(o) }) };
   }
-  return { mode: null, note: { rule: 'mode-undecided', why: 'not decided: analysed as a CORS request, the mode of fetch() and XMLHttpRequest' } };
+  return { mode: null, note: note('mode-undecided') };
 }

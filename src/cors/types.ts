@@ -81,18 +81,55 @@ export interface Finding {
   values: FindingValues;
 }
 
+/**
+ * What an inference reason quotes: the values its rule's wording is filled with
+ * (`src/cors/reasons.ts` renders rule and values to text runs). A wire value is held
+ * as it was seen and rendered as one run, whatever it holds.
+ */
+export interface ReasonValues {
+  /** The browser that reported the exchange, by name. */
+  browser?: 'Chrome' | 'Firefox';
+  /** Which of the rule's wordings applies, where it has more than one. */
+  case?: string;
+  /** The request's method, as sent. */
+  method?: string;
+  /** A header's name, as sent. */
+  header?: string;
+  /** A header's value, as received. */
+  value?: string;
+  /** The page's origin, from the Origin header. */
+  origin?: string;
+  /** A failure by the name the browser gives it (Chrome's CorsError, Firefox's reason). */
+  failure?: string;
+  /** Not decided: the failure the browser reports instead if the request sends credentials. */
+  alternative?: string;
+  /** A response's status. */
+  status?: number;
+  /** The browser's error string. */
+  error?: string;
+  /** The request mode the Sec-Fetch-Mode header named. */
+  mode?: string;
+  /** The URL's scheme, for a scheme fetch. */
+  scheme?: string;
+}
+
 export interface Credentials {
   value: 'include' | 'omit-or-same-origin' | null;
   inferred: boolean;
+  /** The reason as text, code marked with backticks: rendered from `rule` and `values`, for readers of the JSON. */
   why: string;
   /** The inference rule that decided it (`src/cors/inference-rules.ts`, `docs/inference.md`). */
   rule?: string;
+  /** What the reason quotes; absent in reports written before reasons were data (then `why` is shown as it is). */
+  values?: ReasonValues;
 }
 
 /** Which inference rule decided a field the browser does not report, and why, in a few words. */
 export interface Inferred {
   rule: string;
+  /** As for `Credentials.why`. */
   why: string;
+  values?: ReasonValues;
 }
 
 export interface Redirect {

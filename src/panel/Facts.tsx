@@ -1,8 +1,9 @@
+import { reasonRuns } from '../cors/reasons';
 import type { Exchange } from '../traffic/exchange';
 import { expiryText, timeCell, VERDICT_LABEL } from './format';
 import { preflightFromCache } from './preflight-cache';
 import { Rich } from './Rich';
-import { noteRuns, runs, type Runs } from './runs';
+import { runs, type Runs } from './runs';
 
 function preflightText(ex: Exchange, now: number): string {
   const p = ex.preflight;
@@ -18,20 +19,21 @@ function preflightText(ex: Exchange, now: number): string {
   }
 }
 
-/** Every header name and value and the method: what an inference note may quote from the wire. */
-function wireValues(ex: Exchange): string[] {
-  const messages = [ex.request, ex.response, ex.preflight?.request, ex.preflight?.response, ...ex.redirects];
-  return [ex.method, ...messages.flatMap((m) => (m?.headers ?? []).flat())];
-}
-
-/** The credentials mode and why, as runs (the reason's header lines as code). */
+/** The credentials mode and why, as runs: the reason rendered from its rule and values (src/cors/reasons.ts). */
 export function credentialsRuns(ex: Exchange): Runs {
   const c = ex.credentials;
   // "Inferred" qualifies a value; an unknown value just says why it is unknown.
   // Undecided: the findings assume fetch()'s default, and the value says so (docs/inference.md).
   const value = c.value === null ? (c.rule === 'credentials-undecided' ? 'not included (assumed)' : 'unknown') : `${c.value}${c.inferred ? ' (inferred)' : ''}`;
-  const why = c.why.replace(/^inferred:\s*/i, '');
-  return why ? runs(`${value}: `, noteRuns(why, wireValues(ex))) : runs(value);
+  const why = reasonRuns({ ...c, why: c.why.replace(/^inferred:\s*/i, '') });
+  return why.length > 0 ? runs(`${value}: `, why) : runs(value);
+}
+
+/** The request's mode, and the rule that decided it when the browser did not say. */
+export function modeRuns(ex: Exchange): Runs {
+  const note = ex.inferred?.mode;
+  const why = note && note.rule !== 'mode-sec-fetch-mode' ? reasonRuns(note) : [];
+  return why.length > 0 ? runs(`${ex.mode ?? 'unknown'}: `, why) : runs(ex.mode ?? 'unknown');
 }
 
 /** The facts of an exchange, as a definition list. `now` is passed in so tests are deterministic. */
@@ -43,7 +45,7 @@ export function Facts({ ex, now }: { ex: Exchange; now: number }) {
   if (ex.preflight && ex.preflight.reasons.length > 0) facts.push(['Preflight needed because', runs(ex.preflight.reasons.join('; ')), 'reasons']);
   facts.push(
     ['Credentials', credentialsRuns(ex), 'credentials'],
-    ['Mode', runs(ex.mode ?? 'unknown'), 'mode'],
+    ['Mode', modeRuns(ex), 'mode'],
     ['Initiator', runs(ex.initiatorOrigin ?? 'unknown'), 'initiator'],
     ['Started', runs(timeCell(ex.startedAt)), 'started'],
   );

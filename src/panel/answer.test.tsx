@@ -5,7 +5,8 @@ import { makeFinding } from '../cors/catalogue';
 import { markedText } from '../cors/describe';
 import { answerOf, findingCell } from './answer';
 import { Answer } from './Answer';
-import { credentialsRuns } from './Facts';
+import { EVIL, hostileReasons } from '../cors/reasons.test-helper';
+import { Facts, credentialsRuns } from './Facts';
 import { specLinkText } from './format';
 import { blockedPut, exchange } from './testing';
 
@@ -98,7 +99,7 @@ describe('values with backticks and markup stay whole text', () => {
     const put = blockedPut();
     const ex = blockedPut({
       preflight: { ...put.preflight!, response: { statusCode: 204, headers: [['access-control-allow-credentials', acac]] } },
-      credentials: { value: 'omit-or-same-origin', inferred: true, rule: 'credentials-preflight-passed', why: `the preflight said \`Access-Control-Allow-Credentials: ${acac}\` and Chrome sent the PUT` },
+      credentials: { value: 'omit-or-same-origin', inferred: true, rule: 'credentials-preflight-passed', why: `the preflight said \`Access-Control-Allow-Credentials: ${acac}\` and Chrome sent the PUT`, values: { browser: 'Chrome', case: 'allow-credentials', value: acac, method: 'PUT' } },
     });
     expect(credentialsRuns(ex)).toEqual([
       { text: 'omit-or-same-origin (inferred): ', code: false },
@@ -106,6 +107,44 @@ describe('values with backticks and markup stay whole text', () => {
       { text: `Access-Control-Allow-Credentials: ${acac}`, code: true },
       { text: ' and Chrome sent the PUT', code: false },
     ]);
+  });
+});
+
+/** The Facts list as the user sees it: one fact's text, its <code> texts, and every element made. */
+function fact(ex: Parameters<typeof answerOf>[0], key: string) {
+  const root = document.createElement('div');
+  render(<Facts ex={ex} now={0} />, root);
+  const dd = root.querySelector(`[data-fact=${key}] dd`)!;
+  const out = { text: dd.textContent, code: [...dd.querySelectorAll('code')].map((c) => c.textContent), elements: [...root.querySelectorAll('*')].map((e) => e.tagName.toLowerCase()) };
+  render(null, root);
+  return out;
+}
+
+describe('inference reasons are rendered from their data, never parsed', () => {
+  const inferredFrom = (a: ReturnType<typeof hostileReasons.header>) => ({ credentials: a.credentials, mode: a.mode, inferred: a.inferred });
+
+  it('a header value in the credentials reason: its header line is one code run, shown as text', () => {
+    const f = fact(exchange(inferredFrom(hostileReasons.value())), 'credentials');
+    expect(f.code).toEqual([`Access-Control-Allow-Credentials: ${EVIL.value}`]);
+    expect(f.text).toBe(`omit-or-same-origin (inferred): the preflight said Access-Control-Allow-Credentials: ${EVIL.value} and Chrome sent the PUT`);
+    expect(f.elements).not.toContain('img');
+  });
+
+  it('a header name, a method and an origin in the mode reason: each one code run, exactly the value', () => {
+    const header = fact(exchange(inferredFrom(hostileReasons.header())), 'mode');
+    expect(header.code).toEqual([EVIL.header]);
+    expect(header.text).toBe(`cors: a no-cors request cannot carry header ${EVIL.header}`);
+    const method = fact(exchange(inferredFrom(hostileReasons.method())), 'mode');
+    expect(method.code).toEqual([EVIL.method]);
+    const origin = fact(exchange(inferredFrom(hostileReasons.origin())), 'mode');
+    expect(origin.code).toEqual(['GET', EVIL.origin]);
+    for (const f of [header, method, origin]) expect(f.elements).not.toContain('img');
+  });
+
+  it('a stored reason without values (an older report) is shown as its text: no code made of its backticks', () => {
+    const f = fact(exchange({ credentials: { value: 'include', inferred: true, rule: 'credentials-wildcard-rejected', why: 'only credentials explain why Chrome rejected `Access-Control-Allow-Origin: *`' } }), 'credentials');
+    expect(f.code).toEqual([]);
+    expect(f.text).toBe('include (inferred): only credentials explain why Chrome rejected `Access-Control-Allow-Origin: *`');
   });
 });
 

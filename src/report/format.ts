@@ -1,3 +1,5 @@
+import { reasonRuns } from '../cors/reasons';
+import { runs, type TextRun } from '../cors/text-runs';
 import type { Credentials, Verdict } from '../cors/types';
 import type { Exchange } from '../traffic/exchange';
 
@@ -49,14 +51,24 @@ export function visibleControls(text: string, keepLines = false): string {
   });
 }
 
-/** "include (inferred: the Cookie header was sent)". */
-export function credentialsText(c: Credentials): string {
+/**
+ * "include (inferred: the request carried a Cookie header)", as runs: the reason rendered from its
+ * rule and values (src/cors/reasons.ts), so a value it quotes stays one run.
+ */
+export function credentialsRuns(c: Credentials): TextRun[] {
   // Undecided: the findings assume fetch()'s default, and the value says so (docs/inference.md).
   const value = c.value ?? (c.rule === 'credentials-undecided' ? 'not included (assumed)' : 'unknown');
-  if (!c.why) return c.inferred ? `${value} (inferred)` : value;
-  // The engine may already have worded its reason as an inference ("inferred: only ... explains ...").
+  if (!c.why) return runs(c.inferred ? `${value} (inferred)` : value);
+  // A stored reason may already be worded as an inference ("inferred: only ... explains ...").
   const prefix = c.inferred && c.value !== null && !/^inferred\b/i.test(c.why) ? 'inferred: ' : '';
-  return `${value} (${prefix}${c.why})`;
+  return runs(`${value} (${prefix}`, reasonRuns(c), ')');
+}
+
+/** The request's mode, with the rule that decided it when the browser did not say (Sec-Fetch-Mode). */
+export function modeRuns(ex: Exchange): TextRun[] {
+  const value = ex.mode ?? 'unknown';
+  const note = ex.inferred?.mode;
+  return note && note.rule !== 'mode-sec-fetch-mode' ? runs(`${value} (`, reasonRuns(note), ')') : runs(value);
 }
 
 /** The response whose headers decided the verdict: the overridden one when a local override rewrote it. */

@@ -1,5 +1,6 @@
 import { Window } from 'happy-dom';
 import { describe, expect, it } from 'vitest';
+import { EVIL, hostileReasons } from '../cors/reasons.test-helper';
 import type { Exchange } from '../traffic/exchange';
 import { EXPORTED_AT, HOSTILE, SESSION_COOKIE, hostile, realisticExchanges } from './fixtures.test-helper';
 import { visibleControls } from './format';
@@ -146,5 +147,25 @@ describe('renderHtml with hostile values', () => {
 
   it('esc covers the five characters', () => {
     expect(esc(`&<>"'`)).toBe('&amp;&lt;&gt;&quot;&#39;');
+  });
+});
+
+describe('inference reasons in the HTML report', () => {
+  const withReason = (a: ReturnType<typeof hostileReasons.header>, id: string): Exchange =>
+    ({ ...realisticExchanges[0]!, id, credentials: a.credentials, mode: a.mode, inferred: a.inferred });
+  const page = parse(render([withReason(hostileReasons.value(), 'v'), withReason(hostileReasons.header(), 'h'), withReason(hostileReasons.method(), 'm'), withReason(hostileReasons.origin(), 'o')], []));
+  /** The <dd> of one field of each exchange, in order. */
+  const field = (name: string) => [...page.querySelectorAll('dl.meta dt')].filter((dt) => dt.textContent === name).map((dt) => dt.nextElementSibling!);
+  const codes = (dd: Element) => [...dd.querySelectorAll('code')].map((c) => c.textContent);
+
+  it('renders each quoted value from the reason data as one <code>, exactly the value, shown as text', () => {
+    const credentials = field('Credentials')[0]!;
+    expect(codes(credentials)).toEqual([`Access-Control-Allow-Credentials: ${EVIL.value}`]);
+    expect(credentials.textContent).toBe(`omit-or-same-origin (inferred: the preflight said Access-Control-Allow-Credentials: ${EVIL.value} and Chrome sent the PUT)`);
+    const modes = field('Mode');
+    expect(codes(modes[1]!)).toEqual([EVIL.header]);
+    expect(codes(modes[2]!)).toEqual([EVIL.method]);
+    expect(codes(modes[3]!)).toEqual(['GET', EVIL.origin]);
+    expect(page.querySelectorAll('img')).toHaveLength(0);
   });
 });

@@ -1,7 +1,7 @@
 import { describeFinding, type TextRun } from '../cors/describe';
 import type { Finding, HeaderList, Message } from '../cors/types';
 import type { Exchange } from '../traffic/exchange';
-import { credentialsText, hasPreflightMessages, httpUrl, isoTime, partition, reasonOf, statusText, verdictLabel, visibleControls } from './format';
+import { credentialsRuns, hasPreflightMessages, httpUrl, isoTime, modeRuns, partition, reasonOf, statusText, verdictLabel, visibleControls } from './format';
 import type { SessionReport } from './schema';
 import { originLabel, summarize, VERDICT_ORDER, type ReportSummary } from './summary';
 import { pictureHtml, PICTURE_CSS } from '../picture';
@@ -138,18 +138,18 @@ function findingBlock(f: Finding): string {
 function exchangeBody(ex: Exchange): string {
   const out: string[] = [pictureHtml(ex)];
   out.push('<dl class="meta">');
-  const meta: Array<[string, string]> = [
+  const meta: Array<[string, string | readonly TextRun[]]> = [
     ['Started', isoTime(ex.startedAt)],
     ['Initiator', ex.initiatorOrigin ?? '—'],
     ['Target origin', originLabel(ex.url)],
     ['Type', ex.resourceType],
-    ['Mode', ex.mode ?? 'unknown'],
-    ['Credentials', credentialsText(ex.credentials)],
+    ['Mode', modeRuns(ex)],
+    ['Credentials', credentialsRuns(ex.credentials)],
     ['Reached server', ex.reachedServer ? 'yes' : 'no'],
     ['Status', statusText(ex)],
   ];
   if (ex.error !== null) meta.push(['Error', ex.error]);
-  for (const [k, v] of meta) out.push(`<dt>${esc(k)}</dt><dd>${val(v)}</dd>`);
+  for (const [k, v] of meta) out.push(`<dt>${esc(k)}</dt><dd>${typeof v === 'string' ? val(v) : runs(v)}</dd>`);
   out.push('</dl>');
   for (const f of ex.findings) out.push(findingBlock(f));
   const p = ex.preflight;

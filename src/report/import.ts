@@ -2,6 +2,7 @@ import type { Credentials, HeaderList, Inferred, Message, Redirect } from '../co
 import type { Exchange } from '../traffic/exchange';
 import { findingV1, findingV2, upgradeV1Findings } from './import-finding';
 import { Invalid, READERS, arr, bool, describe, fail, int, num, obj, oneOf, oneOfOrNull, statusCode, str, strOrNull, type Obj } from './import-read';
+import { reasonValues } from './import-reason';
 import { REPORT_SCHEMA, REPORT_VERSION, type SessionReport } from './schema';
 
 /**
@@ -92,12 +93,17 @@ function credentials(v: unknown, path: string): Credentials {
     why: str(o.why, `${path}.why`),
   };
   if (o.rule !== undefined) c.rule = str(o.rule, `${path}.rule`);
+  const values = o.values === undefined ? undefined : reasonValues(READERS, o.values, `${path}.values`);
+  if (values) c.values = values;
   return c;
 }
 
 function inferredNote(v: unknown, path: string): Inferred {
   const o = obj(v, path);
-  return { rule: str(o.rule, `${path}.rule`), why: str(o.why, `${path}.why`) };
+  const n: Inferred = { rule: str(o.rule, `${path}.rule`), why: str(o.why, `${path}.why`) };
+  const values = o.values === undefined ? undefined : reasonValues(READERS, o.values, `${path}.values`);
+  if (values) n.values = values;
+  return n;
 }
 
 function inferred(v: unknown, path: string): NonNullable<Exchange['inferred']> {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { EVIL, hostileReasons } from '../cors/reasons.test-helper';
 import type { Exchange } from '../traffic/exchange';
 import { BEARER, EXPORTED_AT, HOSTILE, blockedByPreflight, cachedPreflight, hostile, realisticExchanges } from './fixtures.test-helper';
 import { buildReport } from './json';
@@ -205,5 +206,18 @@ describe('Markdown escaping helpers', () => {
   it('mdFence is at least three backticks and longer than any run inside', () => {
     expect(mdFence(['x'])).toBe('```\nx\n```');
     expect(mdFence(['`````'])).toBe('``````\n`````\n``````');
+  });
+});
+
+describe('inference reasons in Markdown', () => {
+  it('quotes each value from the reason data in its own code span, inert in the table', () => {
+    const rows = Object.values(hostileReasons).map((make, i) => {
+      const a = make();
+      return { ...realisticExchanges[0]!, id: `r${i}`, credentials: a.credentials, mode: a.mode, inferred: a.inferred };
+    });
+    const md = render(rows, []);
+    expect(md).toContain(`| Credentials | omit-or-same-origin (inferred: the preflight said ${mdCode(`Access-Control-Allow-Credentials: ${EVIL.value}`, true)} and Chrome sent the PUT) |`);
+    for (const v of [EVIL.header, EVIL.method, EVIL.origin]) expect(md).toContain(mdCode(v, true));
+    expect(withoutCodeSpans(md)).not.toContain('<img');
   });
 });

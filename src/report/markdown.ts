@@ -1,7 +1,7 @@
 import { describeFinding, type TextRun } from '../cors/describe';
 import type { Finding, HeaderList, Message } from '../cors/types';
 import type { Exchange } from '../traffic/exchange';
-import { credentialsText, hasPreflightMessages, httpUrl, isoTime, partition, statusText, verdictLabel, visibleControls } from './format';
+import { credentialsRuns, hasPreflightMessages, httpUrl, isoTime, modeRuns, partition, statusText, verdictLabel, visibleControls } from './format';
 import { esc } from './html';
 import type { SessionReport } from './schema';
 import { originLabel, summarize, VERDICT_ORDER } from './summary';
@@ -84,8 +84,8 @@ function specLink(spec: string): string {
 }
 
 /** Rendered runs: code runs as code spans, the rest as escaped text. */
-function mdRuns(rs: readonly TextRun[]): string {
-  return rs.map((r) => (r.code ? mdCode(r.text) : mdText(r.text))).join('');
+function mdRuns(rs: readonly TextRun[], inTable = false): string {
+  return rs.map((r) => (r.code ? mdCode(r.text, inTable) : mdText(r.text))).join('');
 }
 
 function findingMarkdown(f: Finding): string {
@@ -113,8 +113,8 @@ export function exchangeMarkdown(ex: Exchange, headingLevel = 3): string {
     ['Initiator', ex.initiatorOrigin === null ? 'unknown' : code(ex.initiatorOrigin)],
     ['Target origin', code(originLabel(ex.url))],
     ['Type', mdText(ex.resourceType, 'space')],
-    ['Mode', ex.mode === null ? 'unknown' : mdText(ex.mode, 'space')],
-    ['Credentials', mdText(credentialsText(ex.credentials))],
+    ['Mode', mdRuns(modeRuns(ex), true)],
+    ['Credentials', mdRuns(credentialsRuns(ex.credentials), true)],
     ['Reached server', ex.reachedServer ? 'yes' : 'no'],
     ['Status', code(statusText(ex))],
     ['Started', isoTime(ex.startedAt)],

@@ -64,3 +64,19 @@ describe('redaction', () => {
     expect(JSON.stringify(r)).toContain(BEARER);
   });
 });
+
+describe('redaction of inference reasons', () => {
+  it('a reason quoting a redacted secret loses it, in its values and its text', () => {
+    const secret = 'tok-3f9a1c2b7d8e4f60';
+    const ex = {
+      ...blockedByPreflight,
+      request: { headers: [['origin', 'https://app.example'], ['x-api-key', secret]] as Array<[string, string]> },
+      credentials: { value: 'omit-or-same-origin' as const, inferred: true, rule: 'credentials-preflight-passed', why: `the preflight said \`Access-Control-Allow-Credentials: ${secret}\` and Chrome sent the PUT`, values: { browser: 'Chrome' as const, case: 'allow-credentials', value: secret, method: 'PUT' } },
+    };
+    const out = redactExchange(ex, new Set(DEFAULT_REDACTED));
+    expect(JSON.stringify(out.credentials)).not.toContain(secret);
+    expect(out.credentials.values?.value).toBe(redactionMarker(secret));
+    expect(out.credentials.why).toContain(redactionMarker(secret));
+    expect(ex.credentials.values.value).toBe(secret);
+  });
+});

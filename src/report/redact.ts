@@ -1,4 +1,4 @@
-import type { Finding, HeaderList, Message } from '../cors/types';
+import type { Finding, HeaderList, Message, ReasonValues } from '../cors/types';
 import type { Exchange } from '../traffic/exchange';
 
 /**
@@ -165,6 +165,18 @@ function scrubFinding(f: Finding, secrets: readonly string[], r: Redaction): Fin
   return { ...f, failedParameter, values: (values ?? f.values) as Finding['values'] };
 }
 
+/** A reason (the credentials', or an inferred field's) quotes values too: a redacted secret leaves its values and its text. */
+function scrubReason<R extends { why: string; values?: ReasonValues | undefined }>(r: R, secrets: readonly string[]): R {
+  const why = scrub(r.why, secrets);
+  let values: Record<string, unknown> | null = null;
+  for (const [k, v] of Object.entries(r.values ?? {})) {
+    const w = scrubValue(v, secrets);
+    if (w !== v) (values ??= { ...r.values })[k] = w;
+  }
+  if (values === null && why === r.why) return r;
+  return { ...r, why, ...(values ? { values: values as ReasonValues } : {}) };
+}
+
 function asRedaction(r: Redaction | ReadonlySet<string>): Redaction {
   if ('headers' in r && 'params' in r) return r as Redaction;
   const headers = r as ReadonlySet<string>;
@@ -196,5 +208,10 @@ export function redactExchange(ex: Exchange, redaction: Redaction | ReadonlySet<
   // Longest first, so a value that contains another is replaced whole.
   const secrets = [...new Set(seen)].sort((a, b) => b.length - a.length);
   out.findings = ex.findings.map((f) => scrubFinding(f, secrets, r));
+  out.credentials = scrubReason(ex.credentials, secrets);
+  if (ex.inferred) {
+    const { mode, reachedServer, preflight } = ex.inferred;
+    out.inferred = { mode: scrubReason(mode, secrets), reachedServer: scrubReason(reachedServer, secrets), ...(preflight ? { preflight: scrubReason(preflight, secrets) } : {}) };
+  }
   return out;
 }

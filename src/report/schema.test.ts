@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import Ajv from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { hostileReasons } from '../cors/reasons.test-helper';
 import type { Exchange } from '../traffic/exchange';
 import { EXPORTED_AT, hostile, realisticExchanges } from './fixtures.test-helper';
 import { parseReport } from './import';
@@ -34,6 +35,25 @@ describe('the JSON Schema (schema/cors-lens-session.v2.schema.json)', () => {
     expect(validate(report(realisticExchanges, [])), errors()).toBe(true);
     expect(validate(report([hostileButValid])), errors()).toBe(true);
     expect(validate(report([])), errors()).toBe(true);
+  });
+
+  it('accepts reasons stored as data (rule, values, and their text), and reads them back unchanged', () => {
+    const exchanges = Object.values(hostileReasons).map((make, i) => {
+      const a = make();
+      return { ...realisticExchanges[0]!, id: `r${i}`, credentials: a.credentials, mode: a.mode, inferred: a.inferred };
+    });
+    const r = report(exchanges, []);
+    expect(validate(r), errors()).toBe(true);
+    const back = parseReport(JSON.stringify(r));
+    expect(back.ok && back.report.exchanges.map((e) => [e.credentials, e.inferred])).toEqual(exchanges.map((e) => [e.credentials, e.inferred]));
+  });
+
+  it('reads a reason whose values it does not know as its stored text alone (a newer CORS Lens)', () => {
+    const a = hostileReasons.header();
+    const r = JSON.parse(JSON.stringify(report([{ ...realisticExchanges[0]!, inferred: a.inferred }], []))) as { exchanges: Array<{ inferred: { mode: { values: Record<string, unknown> } } }> };
+    r.exchanges[0]!.inferred.mode.values.newer = 'x';
+    const back = parseReport(JSON.stringify(r));
+    expect(back.ok && back.report.exchanges[0]!.inferred!.mode).toEqual({ rule: a.inferred.mode.rule, why: a.inferred.mode.why });
   });
 
   it('accepts a tab whose origin is opaque', () => {
