@@ -213,6 +213,19 @@ describe('DevTools theme, switched while the panel is open', () => {
     const state = () => p.inPanel<{ theme: string; bg: string; same: boolean }>(
       `return { theme: document.documentElement.dataset.theme, bg: getComputedStyle(document.body).backgroundColor, same: window.__sameDocument === true };`,
     );
+    // The panel registers its handler with DevTools asynchronously after it loads; on a loaded
+    // machine a switch made before that lands is missed. Toggle until the panel follows once, then
+    // hold it to following every switch.
+    let flip: 'dark' | 'default' = 'dark';
+    await waitFor(async () => {
+      await setDevtoolsTheme(p, flip);
+      const followed = await waitFor(async () => ((await state()).theme === (flip === 'dark' ? 'dark' : 'light') ? true : null), 'a first switch', 3_000).catch(() => false);
+      flip = flip === 'dark' ? 'default' : 'dark';
+      return followed ? true : null;
+    }, 'the panel to follow a first theme switch', 60_000);
+    // Start from light, so that each switch below is a change.
+    await setDevtoolsTheme(p, 'default');
+    await waitFor(async () => ((await state()).theme === 'light' ? true : null), 'the panel to start light');
     const seen: Array<{ theme: string; bg: string }> = [];
     for (const [setting, theme] of [['dark', 'dark'], ['default', 'light'], ['dark', 'dark'], ['default', 'light']] as const) {
       await setDevtoolsTheme(p, setting);
