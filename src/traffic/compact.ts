@@ -17,6 +17,12 @@ const INTERN_MAX = 512;
 export class HeaderDictionary {
   readonly lines: string[];
   private index = new Map<string, number>();
+  /**
+   * A message's stored text, by the message. A record is rewritten whole at each event that
+   * changes it, and its request (and its preflight's request and response) again with it; messages
+   * are replaced, never changed, so the text made for one stays right while the dictionary lives.
+   */
+  private texts = new WeakMap<Message, string>();
   /** Length of `lines` at the last persist, so only the tail is written. */
   persisted: number;
 
@@ -92,6 +98,28 @@ export class HeaderDictionary {
       redirects: r.redirects.map((x) => ({ ...x, headers: this.encode(x.headers) })),
       preflight: this.encodePreflight(r.preflight),
     };
+  }
+
+  /** A message's compact form as JSON text, made once per message. */
+  messageText(m: Message | null): string {
+    if (!m) return 'null';
+    let text = this.texts.get(m);
+    if (text === undefined) this.texts.set(m, (text = JSON.stringify(this.encodeMessage(m))));
+    return text;
+  }
+
+  /** `JSON.stringify(encodePreflight(p))`, its messages' text reused. */
+  preflightText(p: PendingPreflight | null): string {
+    if (!p) return 'null';
+    const { request, response, finalResponse, ...rest } = p;
+    return `${JSON.stringify(rest).slice(0, -1)},"request":${this.messageText(request)},"response":${this.messageText(response)},"finalResponse":${this.messageText(finalResponse)}}`;
+  }
+
+  /** `JSON.stringify(encodeRecord(r))`, the text of its messages and preflight reused: what the store writes. */
+  recordText(r: ExchangeRecord): string {
+    const { request, response, finalResponse, redirects, preflight, ...rest } = r;
+    const hops = redirects.length === 0 ? '[]' : JSON.stringify(redirects.map((x) => ({ ...x, headers: this.encode(x.headers) })));
+    return `${JSON.stringify(rest).slice(0, -1)},"request":${this.messageText(request)},"response":${this.messageText(response)},"finalResponse":${this.messageText(finalResponse)},"redirects":${hops},"preflight":${this.preflightText(preflight)}}`;
   }
 
   /** Null when the stored value is not a record (corrupted or foreign): the caller drops it. */

@@ -1,0 +1,57 @@
+/** The stored text of records: what the store writes must read back as the record it was. */
+import { describe, expect, it } from 'vitest';
+import { HeaderDictionary } from './compact';
+import { TabSession } from './session';
+import type { CaptureEvent } from './events';
+import type { ExchangeRecord } from './record';
+
+const PAGE = 'http://127.0.0.1:8701';
+const at = (id: string, url = `http://localhost:8702/${id}`) => ({ requestId: id, tabId: 3, frameId: 0, documentId: 'doc', initiator: PAGE, url, type: 'xmlhttprequest', timeStamp: Number(id) });
+
+/** A session with a simple request, a preflighted one (its preflight answered), a redirect and an overridden response. */
+function records(): ExchangeRecord[] {
+  const s = new TabSession(3, 100);
+  const events: CaptureEvent[] = [
+    { kind: 'send', ...at('1'), method: 'GET', headers: [['origin', PAGE], ['x-id', '1']] },
+    { kind: 'headers', ...at('1'), method: 'GET', statusCode: 200, headers: [['access-control-allow-origin', '*']] },
+    { kind: 'send', ...at('2', 'http://localhost:8702/p'), method: 'OPTIONS', headers: [['access-control-request-method', 'PUT'], ['origin', PAGE]] },
+    { kind: 'headers', ...at('2', 'http://localhost:8702/p'), method: 'OPTIONS', statusCode: 204, headers: [['access-control-allow-methods', 'PUT']] },
+    { kind: 'send', ...at('3', 'http://localhost:8702/p'), method: 'PUT', headers: [['origin', PAGE]] },
+    { kind: 'headers', ...at('3', 'http://localhost:8702/p'), method: 'PUT', statusCode: 200, headers: [['x-long', 'v'.repeat(600)]] },
+    { kind: 'completed', ...at('3', 'http://localhost:8702/p'), method: 'PUT', statusCode: 200, headers: [['x-other', '1']] },
+    { kind: 'send', ...at('4'), method: 'GET', headers: [['origin', PAGE]] },
+    { kind: 'headers', ...at('4'), method: 'GET', statusCode: 302, headers: [['location', 'http://localhost:8703/x']] },
+    { kind: 'send', ...at('4', 'http://localhost:8703/x'), method: 'GET', headers: [['origin', 'null']] },
+    { kind: 'error', ...at('4', 'http://localhost:8703/x'), method: 'GET', error: 'net::ERR_FAILED' },
+  ];
+  for (const ev of events) s.handle(ev);
+  return s.state().records;
+}
+
+describe('HeaderDictionary.recordText', () => {
+  it('is the JSON of encodeRecord: the decoder reads it back as the record', () => {
+    const recs = records();
+    expect(recs.map((r) => [Boolean(r.preflight), r.redirects.length, Boolean(r.finalResponse)])).toContainEqual([true, 0, true]);
+    expect(recs.some((r) => r.redirects.length > 0)).toBe(true);
+    const dict = new HeaderDictionary();
+    for (const r of recs) {
+      const text = dict.recordText(r);
+      expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(dict.encodeRecord(r))));
+      expect(new HeaderDictionary([...dict.lines]).decodeRecord(JSON.parse(text))).toEqual(r);
+      if (r.preflight) expect(JSON.parse(dict.preflightText(r.preflight))).toEqual(JSON.parse(JSON.stringify(dict.encodePreflight(r.preflight))));
+    }
+  });
+
+  it('reuses a message\'s text, and a record whose message was replaced gets the new one', () => {
+    const [rec] = records();
+    const dict = new HeaderDictionary();
+    const first = dict.recordText(rec!);
+    expect(dict.messageText(rec!.request)).toBe(dict.messageText(rec!.request));
+    const lines = dict.lines.length;
+    expect(dict.recordText(rec!)).toBe(first);
+    expect(dict.lines.length).toBe(lines);
+    rec!.response = { statusCode: 500, headers: [['x-new', '1']] };
+    const text = dict.recordText(rec!);
+    expect(new HeaderDictionary([...dict.lines]).decodeRecord(JSON.parse(text))?.response).toEqual(rec!.response);
+  });
+});
