@@ -85,8 +85,9 @@ export class HeaderDictionary {
 
   decodePreflight(p: unknown): PendingPreflight | null {
     if (!p || typeof p !== 'object') return null;
-    const c = p as PendingPreflight & { request: CompactMessage; response: CompactMessage | null; finalResponse: CompactMessage | null };
-    return { ...c, request: this.decodeMessage(c.request) ?? { headers: [] }, response: this.decodeMessage(c.response), finalResponse: this.decodeMessage(c.finalResponse) };
+    const c = p as PendingPreflight & { request: CompactMessage; response?: CompactMessage | null; finalResponse?: CompactMessage | null };
+    // Fields left out were null (preflightText).
+    return { ...c, request: this.decodeMessage(c.request) ?? { headers: [] }, response: this.decodeMessage(c.response), finalResponse: this.decodeMessage(c.finalResponse), error: c.error ?? null };
   }
 
   encodeRecord(r: ExchangeRecord): unknown {
@@ -108,33 +109,57 @@ export class HeaderDictionary {
     return text;
   }
 
-  /** `JSON.stringify(encodePreflight(p))`, its messages' text reused. */
+  /** A preflight's stored text (`encodePreflight`, without the fields still null), its messages' text reused. */
   preflightText(p: PendingPreflight | null): string {
     if (!p) return 'null';
-    const { request, response, finalResponse, ...rest } = p;
-    return `${JSON.stringify(rest).slice(0, -1)},"request":${this.messageText(request)},"response":${this.messageText(response)},"finalResponse":${this.messageText(finalResponse)}}`;
+    const { request, response, finalResponse, error, ...rest } = p;
+    let text = `${JSON.stringify(rest).slice(0, -1)},"request":${this.messageText(request)}`;
+    if (response) text += `,"response":${this.messageText(response)}`;
+    if (finalResponse) text += `,"finalResponse":${this.messageText(finalResponse)}`;
+    if (error !== null) text += `,"error":${JSON.stringify(error)}`;
+    return `${text}}`;
   }
 
-  /** `JSON.stringify(encodeRecord(r))`, the text of its messages and preflight reused: what the store writes. */
+  /**
+   * What the store writes for a record: `encodeRecord` without the fields at their default (null,
+   * no redirects, `currentUrl` the same as `url`), which most records leave so until their response,
+   * and with the text of its messages and preflight reused. `decodeRecord` reads both forms.
+   */
   recordText(r: ExchangeRecord): string {
-    const { request, response, finalResponse, redirects, preflight, ...rest } = r;
-    const hops = redirects.length === 0 ? '[]' : JSON.stringify(redirects.map((x) => ({ ...x, headers: this.encode(x.headers) })));
-    return `${JSON.stringify(rest).slice(0, -1)},"request":${this.messageText(request)},"response":${this.messageText(response)},"finalResponse":${this.messageText(finalResponse)},"redirects":${hops},"preflight":${this.preflightText(preflight)}}`;
+    const { request, response, finalResponse, redirects, preflight, currentUrl, error, preflightObserved, cacheExpiresAt, ...rest } = r;
+    let text = JSON.stringify(rest).slice(0, -1);
+    if (currentUrl !== r.url) text += `,"currentUrl":${JSON.stringify(currentUrl)}`;
+    if (request) text += `,"request":${this.messageText(request)}`;
+    if (response) text += `,"response":${this.messageText(response)}`;
+    if (finalResponse) text += `,"finalResponse":${this.messageText(finalResponse)}`;
+    if (redirects.length > 0) text += `,"redirects":${JSON.stringify(redirects.map((x) => ({ ...x, headers: this.encode(x.headers) })))}`;
+    if (error !== null) text += `,"error":${JSON.stringify(error)}`;
+    if (preflight) text += `,"preflight":${this.preflightText(preflight)}`;
+    if (preflightObserved !== null) text += `,"preflightObserved":${JSON.stringify(preflightObserved)}`;
+    if (cacheExpiresAt !== null) text += `,"cacheExpiresAt":${JSON.stringify(cacheExpiresAt)}`;
+    return `${text}}`;
   }
 
   /** Null when the stored value is not a record (corrupted or foreign): the caller drops it. */
   decodeRecord(x: unknown): ExchangeRecord | null {
     if (!x || typeof x !== 'object') return null;
     const c = x as Record<string, unknown>;
-    if (typeof c.id !== 'string' || typeof c.url !== 'string' || typeof c.method !== 'string' || typeof c.initiatorOrigin !== 'string' || !Array.isArray(c.redirects)) return null;
-    const r = c as unknown as ExchangeRecord & { request: CompactMessage; response: CompactMessage; finalResponse: CompactMessage; redirects: Array<{ statusCode: number; location: string; headers: CompactHeaders }> };
+    if (typeof c.id !== 'string' || typeof c.url !== 'string' || typeof c.method !== 'string' || typeof c.initiatorOrigin !== 'string') return null;
+    if (c.redirects !== undefined && !Array.isArray(c.redirects)) return null;
+    type Stored = Partial<ExchangeRecord> & { request?: CompactMessage; response?: CompactMessage; finalResponse?: CompactMessage; redirects?: Array<{ statusCode: number; location: string; headers: CompactHeaders }> };
+    const r = c as unknown as Stored & ExchangeRecord;
+    // A field left out is at its default (recordText); older versions wrote every field.
     return {
       ...r,
+      currentUrl: r.currentUrl ?? r.url,
       request: this.decodeMessage(r.request),
       response: this.decodeMessage(r.response),
       finalResponse: this.decodeMessage(r.finalResponse),
-      redirects: r.redirects.map((d) => ({ ...d, headers: this.decode(d.headers) })),
+      redirects: (r.redirects ?? []).map((d) => ({ ...d, headers: this.decode(d.headers) })),
+      error: r.error ?? null,
       preflight: this.decodePreflight(r.preflight),
+      preflightObserved: r.preflightObserved ?? null,
+      cacheExpiresAt: r.cacheExpiresAt ?? null,
     };
   }
 }
