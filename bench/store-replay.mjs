@@ -35,9 +35,10 @@ function replay(E, events) {
   const dict = new E.HeaderDictionary();
   const recordText = dict.recordText ? (r) => dict.recordText(r) : (r) => JSON.stringify(dict.encodeRecord(r));
   const preflightText = dict.preflightText ? (p) => dict.preflightText(p) : (p) => JSON.stringify(dict.encodePreflight(p));
-  const out = { writes: 0, recordWrites: 0, recordBytes: 0, waitingBytes: 0 };
+  const out = { writes: 0, recordWrites: 0, recordBytes: 0, waitingBytes: 0, writeMs: 0 };
   const write = () => {
     if (!changes.dirty) return;
+    const t = performance.now();
     out.writes++;
     const { changed, waiting } = changes.take((id) => s.stillWaiting(id));
     for (const id of changed) {
@@ -47,6 +48,7 @@ function replay(E, events) {
       out.recordBytes += recordText(rec).length;
     }
     for (const p of waiting) out.waitingBytes += preflightText(p).length;
+    out.writeMs += performance.now() - t;
   };
   events.forEach((ev, i) => {
     s.handle(ev);
@@ -94,9 +96,10 @@ let last;
 for (let i = 0; i < PASSES; i++) {
   const a = timed(before, events);
   const b = timed(after, events);
-  pairs.push([a.ms, b.ms]);
+  pairs.push([a.ms, b.ms, a.writeMs, b.writeMs]);
   last = { ref: a, tree: b };
 }
 console.log(`stress page: ${events.length} events, a write every ${WRITE_EVERY} events, ${PASSES} alternating passes (node --expose-gc)`);
 console.log(`ms per pass, median: ${ref} ${median(pairs.map((p) => p[0])).toFixed(1)}, working tree ${median(pairs.map((p) => p[1])).toFixed(1)}; paired ratio median ${median(pairs.map((p) => p[1] / p[0])).toFixed(2)} [quartiles ${[0.25, 0.75].map((q) => [...pairs.map((p) => p[1] / p[0])].sort((x, y) => x - y)[Math.floor(q * (PASSES - 1))].toFixed(2)).join('..')}]`);
+console.log(`of which taking the changes and making the texts, median: ${ref} ${median(pairs.map((p) => p[2])).toFixed(1)} ms, working tree ${median(pairs.map((p) => p[3])).toFixed(1)} ms; paired ratio ${median(pairs.map((p) => p[3] / p[2])).toFixed(2)}`);
 for (const [k, v] of Object.entries({ [ref]: last.ref, 'working tree': last.tree })) console.log(`${k}: ${v.writes} writes, ${v.recordWrites} record texts ${v.recordBytes} B (${(v.recordBytes / v.recordWrites).toFixed(0)} B each), waiting preflights ${v.waitingBytes} B`);

@@ -66,4 +66,19 @@ describe('HeaderDictionary.recordText', () => {
     const text = dict.recordText(rec!);
     expect(new HeaderDictionary([...dict.lines]).decodeRecord(JSON.parse(text))?.response).toEqual(rec!.response);
   });
+
+  it('writes every field encodeRecord writes, when none is at its default', () => {
+    const message = { statusCode: 200, headers: [['a', '1']] as Array<[string, string]> };
+    const p = { requestId: 'p', key: 'k', requestHeaderNames: 'x-a', startedAt: 1, request: { headers: [] }, response: message, finalResponse: { statusCode: 204, headers: [] }, error: 'e' };
+    const full: Required<ExchangeRecord> = {
+      id: '1', tabId: 3, startedAt: 2, url: 'http://a.test/', currentUrl: 'http://b.test/', method: 'PUT', initiatorOrigin: PAGE, resourceType: 'xmlhttprequest',
+      request: { headers: [['x-a', '1']] }, redirects: [{ statusCode: 302, location: 'http://b.test/', headers: [] }], response: message, finalResponse: { statusCode: 500, headers: [] },
+      error: 'net::ERR_FAILED', preflight: p, preflightObserved: 'sent', cacheExpiresAt: 9, browser: 'firefox', preflightKey: 'k',
+    };
+    const dict = new HeaderDictionary();
+    const keys = (text: string) => Object.keys(JSON.parse(text) as object).sort();
+    expect(keys(dict.recordText(full))).toEqual(keys(JSON.stringify(dict.encodeRecord(full))));
+    expect(keys(dict.preflightText(p))).toEqual(keys(JSON.stringify(dict.encodePreflight(p))));
+    expect(dict.decodeRecord(JSON.parse(dict.recordText(full)))).toEqual(full);
+  });
 });
