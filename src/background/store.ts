@@ -131,7 +131,7 @@ export class SessionStore {
         const rec = s.record(id);
         if (!rec) continue;
         const k = storageKey.record(tabId, id);
-        set[k] = JSON.stringify(this.entries.dict.encodeRecord(rec));
+        set[k] = this.entries.dict.recordText(rec);
         this.tombstones.delete(k);
         this.broadcast.changed(tabId, id);
       }
@@ -144,7 +144,7 @@ export class SessionStore {
       }
       for (const p of waiting) {
         const k = storageKey.waiting(tabId, p.requestId);
-        set[k] = JSON.stringify(this.entries.dict.encodePreflight(p));
+        set[k] = this.entries.dict.preflightText(p);
         this.waitingKeys.add(k);
         this.tombstones.delete(k);
         waitingSent.push([tabId, p.requestId]);

@@ -14,8 +14,8 @@ function storedFor(events: CaptureEvent[]): Record<string, unknown> {
   for (const ev of events) s.handle(ev);
   const dict = new HeaderDictionary();
   const all: Record<string, unknown> = {};
-  for (const ex of s.exchanges()) all[storageKey.record(3, ex.id)] = JSON.stringify(dict.encodeRecord(s.record(ex.id)!));
-  for (const p of s.state().waiting) all[storageKey.waiting(3, p.requestId)] = JSON.stringify(dict.encodePreflight(p));
+  for (const ex of s.exchanges()) all[storageKey.record(3, ex.id)] = dict.recordText(s.record(ex.id)!);
+  for (const p of s.state().waiting) all[storageKey.waiting(3, p.requestId)] = dict.preflightText(p);
   all[storageKey.tail(0)] = [...dict.lines];
   all[storageKey.meta(3)] = JSON.stringify(s.meta());
   return all;

@@ -18,7 +18,9 @@ export class WriteQueue {
   soon(): void {
     if (this.queued) return;
     this.queued = true;
-    queueMicrotask(() => {
+    // A resolved promise rather than queueMicrotask, the same microtask: in the worker queueMicrotask
+    // goes through a Web API binding, and this runs for every event.
+    void Promise.resolve().then(() => {
       this.queued = false;
       this.now();
     });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { preflightReasons } from './preflight-required';
+import { preflightNeed, preflightReasons } from './preflight-required';
+import { accessControlRequestHeaders, corsUnsafeRequestHeaderNames } from './request-headers';
 import type { HeaderList } from './types';
 
 const wire: HeaderList = [['accept', '*/*'], ['user-agent', 'Mozilla/5.0'], ['origin', 'http://a.test'], ['sec-fetch-mode', 'cors'], ['cookie', 'a=b']];
@@ -27,5 +28,23 @@ describe('preflightReasons (#main-fetch step 12)', () => {
     const h: HeaderList = Array.from({ length: 9 }, () => ['accept', 'a'.repeat(120)]);
     const r = preflightReasons('GET', h);
     expect(r).toEqual(['header accept counts towards safelisted values totalling 1080 bytes, over the 1,024-byte limit']);
+  });
+});
+
+describe('preflightNeed: the capture\'s one pass agrees with the worded rules', () => {
+  const cases: Array<[string, HeaderList]> = [
+    ['GET', wire],
+    ['post', [...wire, ['content-type', 'text/plain']]],
+    ['PUT', wire],
+    ['GET', [...wire, ['x-b', '1'], ['x-a', '2'], ['x-b', '3']]],
+    ['POST', [...wire, ['content-type', 'application/json']]],
+    ['GET', [...wire, ['pragma', 'no-cache'], ['cache-control', 'no-cache']]],
+    ['GET', Array.from({ length: 9 }, (): [string, string] => ['accept', 'a'.repeat(120)])],
+  ];
+  it.each(cases)('%s %j', (method, headers) => {
+    const need = preflightNeed(method, headers);
+    expect(need.required).toBe(preflightReasons(method, headers).length > 0);
+    expect(need.unsafeNames).toEqual(corsUnsafeRequestHeaderNames(headers));
+    expect(need.unsafeNames.join(',')).toBe(accessControlRequestHeaders(headers));
   });
 });

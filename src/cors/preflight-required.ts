@@ -4,7 +4,7 @@
 import { byteLength } from './header-list';
 import { isCorsSafelistedMethod, normalizeMethod } from './methods';
 import { mimeTypeEssence } from './mime-type';
-import { corsUnsafeRequestHeaders, type UnsafeHeader } from './request-headers';
+import { corsUnsafeRequestHeaders, sortedLowercaseSet, type UnsafeHeader } from './request-headers';
 import type { HeaderList } from './types';
 
 export { accessControlRequestHeaders } from './request-headers';
@@ -46,6 +46,18 @@ export function unsafeHeaderReason(u: UnsafeHeader, totalBytes: number): string 
  */
 export function preflightReasons(method: string, headers: HeaderList): string[] {
   return preflightReasonsFor(method, corsUnsafeRequestHeaders(headers));
+}
+
+/**
+ * Whether a request needs a CORS-preflight, and its CORS-unsafe request-header names (joined with
+ * ",", what Chrome sends as `Access-Control-Request-Headers`), from one pass over its headers and
+ * without wording the reasons: the capture asks this for every request it sees.
+ * @see https://fetch.spec.whatwg.org/#main-fetch (step 12)
+ * @see https://fetch.spec.whatwg.org/#cors-unsafe-request-header-names
+ */
+export function preflightNeed(method: string, headers: HeaderList): { required: boolean; unsafeNames: string[] } {
+  const unsafe = corsUnsafeRequestHeaders(headers);
+  return { required: unsafe.length > 0 || !isCorsSafelistedMethod(normalizeMethod(method)), unsafeNames: sortedLowercaseSet(unsafe) };
 }
 
 /** `preflightReasons` given the CORS-unsafe headers already computed. */

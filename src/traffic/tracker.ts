@@ -1,6 +1,5 @@
 import type { Message } from '../cors/types';
-import { accessControlRequestHeaders, corsUnsafeRequestHeaderNames } from '../cors/request-headers';
-import { preflightReasons } from '../cors/preflight-required';
+import { preflightNeed } from '../cors/preflight-required';
 import { isCorsSafelistedMethod } from '../cors/methods';
 import { getHeader } from '../cors/header-list';
 import { originOf } from '../cors/origin';
@@ -238,8 +237,8 @@ export class EventTracker {
 
   /** Pair a request that was just sent with its preflight, or explain why none was sent. */
   private attachPreflight(rec: ExchangeRecord, ev: SendEvent): void {
-    const required = preflightReasons(ev.method, ev.headers).length > 0;
-    const claimed = this.preflights.claim(pairingKey(ev, ev.method), accessControlRequestHeaders(ev.headers), required);
+    const { required, unsafeNames } = preflightNeed(ev.method, ev.headers);
+    const claimed = this.preflights.claim(pairingKey(ev, ev.method), unsafeNames.join(','), required);
     if (claimed) {
       if (rec.preflight) this.preflights.disown(rec.preflight.requestId);
       this.own(rec, claimed);
@@ -252,7 +251,7 @@ export class EventTracker {
       return;
     }
     if (!required || rec.preflight) return;
-    const hit = preflightCacheMatch(this.cache, rec.initiatorOrigin, ev.url, ev.method, corsUnsafeRequestHeaderNames(ev.headers), ev.timeStamp);
+    const hit = preflightCacheMatch(this.cache, rec.initiatorOrigin, ev.url, ev.method, unsafeNames, ev.timeStamp);
     rec.preflightObserved = hit ? 'cached' : 'missing';
     rec.cacheExpiresAt = hit ? hit.expiresAt : null;
   }
