@@ -72,7 +72,7 @@ export async function buildMirror() {
   const entry = join(CACHE, 'mirror-entry.mjs');
   writeFileSync(entry, `
 import { Capture } from ${src('background/capture.ts')};
-import { DEFAULT_SETTINGS } from ${src('background/settings.ts')};
+import { DEFAULT_SETTINGS } from ${src('background/settings-defaults.ts')};
 const counts = { send: 0, headers: 0, error: 0, completed: 0 };
 let recording = null;
 const capture = new Capture((ev) => {
@@ -177,7 +177,7 @@ export { renderHtml } from ${src('report/html.ts')};
 export { renderMarkdown } from ${src('report/markdown.ts')};
 export { DEFAULT_REDACTED } from ${src('report/redact.ts')};
 export { applyFilter, noFilter } from ${src('panel/filter.ts')};
-export { DEFAULT_SETTINGS } from ${src('background/settings.ts')};
+export { DEFAULT_SETTINGS } from ${src('background/settings-defaults.ts')};
 `);
   const file = join(CACHE, 'node', `engine-${Date.now()}.mjs`);
   rmSync(join(CACHE, 'node'), { recursive: true, force: true });

@@ -1,24 +1,7 @@
 import { browser } from '../shared/browser';
 
-/**
- * User settings, kept in storage.local so they survive restarts; all but `captureAll`, which is
- * kept in storage.session: recording every tab ends with the browser session (docs/privacy.md).
- */
-export interface Settings {
-  /** Record every tab, DevTools open or not (for test automation); until the browser closes. */
-  captureAll: boolean;
-  /** webRequest resource types to observe: where CORS failures happen by default. */
-  // Chrome's webRequest types, as capture.ts registers with them (its note says why).
-  resourceTypes: chrome.webRequest.ResourceType[];
-  /** Exchanges kept per tab; the oldest are dropped first. */
-  cap: number;
-}
-
-export const DEFAULT_SETTINGS: Settings = {
-  captureAll: false,
-  resourceTypes: ['xmlhttprequest', 'font', 'script', 'other'] as chrome.webRequest.ResourceType[],
-  cap: 10_000,
-};
+export { DEFAULT_SETTINGS, type Settings } from './settings-defaults';
+import { DEFAULT_SETTINGS, type Settings } from './settings-defaults';
 
 const KEY = 'settings';
 /** In storage.session: a browser restart, or the extension's reload or update, turns capture-all off. */
