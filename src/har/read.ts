@@ -1,4 +1,5 @@
 import type { HeaderList } from '../cors/types';
+import { describe } from '../report/import-read';
 
 /**
  * Reading a HAR file (HTTP Archive 1.2, as Chrome, Firefox and Playwright write it) into the few
@@ -79,15 +80,6 @@ type Obj = Record<string, unknown>;
 
 function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function describe(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'object') return 'an object';
-  const s = JSON.stringify(v) ?? String(v);
-  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }
 
 class Skip {
