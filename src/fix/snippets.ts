@@ -6,7 +6,7 @@
  */
 import { displayHeaderName, type HeaderLine, type OverridePlan, type ServerCors } from './plan';
 
-export type SnippetKind = 'headers' | 'express' | 'go-rs-cors' | 'gin' | 'nginx';
+export type SnippetKind = 'express' | 'go-rs-cors' | 'gin' | 'nginx';
 
 export interface Snippet {
   kind: SnippetKind;
@@ -142,20 +142,13 @@ function union(a: readonly string[], b: readonly string[]): string[] {
   return out;
 }
 
-function headerBlock(s: ServerCors): string {
-  const { preflight, actual } = serverHeaderLines(s);
-  const show = (ls: HeaderLine[]) => ls.map((l) => `${displayHeaderName(l.name)}: ${l.value}`);
-  const out: string[] = [];
-  if (preflight.length > 0) out.push('# OPTIONS (preflight) response: status 204 (any 2xx)', ...show(preflight), '');
-  out.push('# the actual response', ...show(actual));
-  return out.join('\n');
-}
-
-/** The server-side fix in every form the panel offers. */
+/**
+ * The server-side fix as library configuration. The header lines themselves are the diff the
+ * panel shows above these (fix/diff.ts): one answer, not a second header list worded otherwise.
+ */
 export function serverSnippets(plan: OverridePlan): Snippet[] {
   const s = plan.server;
   return [
-    { kind: 'headers', title: 'Response headers', code: headerBlock(s) },
     { kind: 'express', title: 'Express (cors)', code: expressSnippet(s) },
     { kind: 'go-rs-cors', title: 'Go (rs/cors)', code: goRsCorsSnippet(s) },
     { kind: 'gin', title: 'Gin (gin-contrib/cors)', code: ginSnippet(s) },
