@@ -122,8 +122,10 @@ describe('local override in real Chromium', () => {
     await panel.goto(`chrome-extension://${l.extensionId}/src/panel/panel.html?tabId=${tabId}`);
     await panel.locator(`[role=row][data-id="${before.exchange.id}"]`).click();
     await panel.getByLabel('Exchange detail').waitFor();
-    // The server-side fix is shown with the override: the header lines and the snippets.
-    expect(await panel.locator('pre.snippet').textContent()).toContain(`Access-Control-Allow-Origin: ${lab.originA}`);
+    // The server-side fix is shown with the override: the header lines as a diff, then the snippets.
+    const added = await panel.locator('.fix-diff[data-response="actual"] tr[data-diff="added"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-line')));
+    expect(added).toContain(`Access-Control-Allow-Origin: ${lab.originA}`);
+    expect(await panel.locator('pre.snippet').textContent()).toContain(`origin: '${lab.originA}'`);
     await panel.locator('[aria-label="Try fix"]').click();
     await panel.locator('.override-banner').waitFor();
     expect(await panel.locator('.override-banner').textContent()).toContain(`${lab.originA} → ${lab.originB}`);
