@@ -5,6 +5,7 @@ import { Overrides } from './override';
 import { DEFAULT_SETTINGS, loadSettings, saveSettings, type Settings } from './settings';
 import { isOwnPage, self } from './senders';
 import { browser, type Runtime } from '../shared/browser';
+import { originOf } from '../cors/origin';
 import { loadRedactExtra } from '../shared/redaction-settings';
 import { buildReport } from '../report/json';
 import { exportSession, isExportFormat, redactionFor } from '../report/export';
@@ -196,12 +197,12 @@ async function overrideRequest(m: OverrideRequest): Promise<OverrideAnswer | { e
   }
 }
 
-/** The tab's top-level origin ('null' for an opaque one), or undefined when the tab is gone. */
+/** The tab's top-level origin (null when it has none or an opaque one), or undefined when the tab is gone. */
 async function topOriginOf(tabId: number): Promise<string | null | undefined> {
   try {
     const tab = await browser.tabs.get(tabId);
     const url = tab.url ?? tab.pendingUrl;
-    return url ? new URL(url).origin : null;
+    return url ? originOf(url) : null;
   } catch {
     return undefined;
   }

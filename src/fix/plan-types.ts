@@ -4,6 +4,7 @@
  * whose Origin a cross-origin redirect made `null` (docs/override.md).
  * @see https://fetch.spec.whatwg.org/#http-cors-protocol
  */
+import { originOf } from '../cors/origin';
 import type { Credentials, Finding, Message, PreflightObserved, Redirect, Verdict } from '../cors/types';
 
 /** What an override is computed from: an exchange as the report carries it (structurally). */
@@ -103,16 +104,10 @@ export const METHODS = 'access-control-allow-methods';
 export const HEADERS = 'access-control-allow-headers';
 export const EXPOSE = 'access-control-expose-headers';
 
-/** The URL's origin when it is http(s), else null. */
+/** The URL's origin when it is http(s), else null: a header rule or a rescue can only be made for those. */
 export function httpOrigin(url: string | null): string | null {
-  if (url === null) return null;
-  try {
-    const u = new URL(url);
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
-    return u.origin;
-  } catch {
-    return null;
-  }
+  const origin = url === null ? null : originOf(url);
+  return origin !== null && (origin.startsWith('http://') || origin.startsWith('https://')) ? origin : null;
 }
 
 /** `a` followed by the items of `b` it lacks (compared case-insensitively when asked). */

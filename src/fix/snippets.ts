@@ -4,7 +4,7 @@
  * quoted for its language, so a header name or origin cannot break out of it.
  * @see https://fetch.spec.whatwg.org/#http-responses
  */
-import { displayHeaderName, type HeaderLine, type OverridePlan, type ServerCors } from './plan';
+import { displayHeaderName, union, type HeaderLine, type OverridePlan, type ServerCors } from './plan';
 
 export type SnippetKind = 'express' | 'go-rs-cors' | 'gin' | 'nginx';
 
@@ -89,7 +89,7 @@ export function expressSnippet(s: ServerCors): string {
 /** Go, github.com/rs/cors. Its defaults allow only GET, POST and HEAD, so the full method list is given. */
 export function goRsCorsSnippet(s: ServerCors): string {
   const lines = [`\tAllowedOrigins:   []string{${goString(s.origin)}},`];
-  if (s.methods.length > 0) lines.push(`\tAllowedMethods:   []string{${list(union(['GET', 'HEAD', 'POST'], s.methods), goString)}},`);
+  if (s.methods.length > 0) lines.push(`\tAllowedMethods:   []string{${list(union(['GET', 'HEAD', 'POST'], s.methods, false), goString)}},`);
   if (s.headers.length > 0) lines.push(`\tAllowedHeaders:   []string{${list(s.headers, goString)}},`);
   if (s.expose.length > 0) lines.push(`\tExposedHeaders:   []string{${list(s.expose, goString)}},`);
   if (s.credentials) lines.push('\tAllowCredentials: true,');
@@ -99,7 +99,7 @@ export function goRsCorsSnippet(s: ServerCors): string {
 /** Go, gin-contrib/cors. */
 export function ginSnippet(s: ServerCors): string {
   const lines = [`\tAllowOrigins:     []string{${goString(s.origin)}},`];
-  lines.push(`\tAllowMethods:     []string{${list(union(['GET', 'HEAD', 'POST'], s.methods), goString)}},`);
+  lines.push(`\tAllowMethods:     []string{${list(union(['GET', 'HEAD', 'POST'], s.methods, false), goString)}},`);
   if (s.headers.length > 0) lines.push(`\tAllowHeaders:     []string{${list(s.headers, goString)}},`);
   if (s.expose.length > 0) lines.push(`\tExposeHeaders:    []string{${list(s.expose, goString)}},`);
   if (s.credentials) lines.push('\tAllowCredentials: true,');
@@ -134,12 +134,6 @@ export function nginxSnippet(s: ServerCors): string {
   out.push(...actual.map(addHeader('')));
   if (dollar) out.unshift('# in the http block: geo $dollar { default "$"; }', '');
   return out.join('\n');
-}
-
-function union(a: readonly string[], b: readonly string[]): string[] {
-  const out = [...a];
-  for (const x of b) if (!out.includes(x)) out.push(x);
-  return out;
 }
 
 /**
